@@ -1,0 +1,149 @@
+/**
+ * The program every tier runs: config, generated secrets, the database and its roles, and where the
+ * secrets are published (Vercel for cloud tiers, `.env.local` for local). index.ts calls it; the mocks
+ * tests call it directly after setting mocks and config.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import { loadStackConfig } from "./config";
+import { type CatalogueEntry, envKeysOf, PREVIOUS_SUFFIX } from "./lib/catalogue";
+import { clockFromEnv } from "./lib/clock";
+import type { DatabasePasswords, DatabaseUrls } from "./lib/database-urls";
+import { planVercelEnv, rotationComment, rotationMeta, rotationSchedule, type ScheduleRow, sampleValue } from "./lib/env-plan";
+import { AU_VERCEL_REGION } from "./lib/residency";
+import type { SecretSetting, StackConfig } from "./lib/stack-config";
+import { LocalDatabase } from "./local-database";
+import { LocalEnvFile } from "./local-env-file";
+import { NeonDatabase } from "./neon-database";
+import { RotatingSecret } from "./rotating-secret";
+import { VercelProject } from "./vercel-project";
+
+export interface PortalOutputs {
+  readonly tier: string;
+  readonly regions: { readonly neon: string; readonly vercel: string };
+  readonly schedule: readonly ScheduleRow[];
+  readonly roles: pulumi.Output<string[]>;
+}
+
+export function portal(now: Date = clockFromEnv().now()): PortalOutputs {
+  const config = loadStackConfig(now);
+  const generated = generateSecrets(config, now);
+  const database = declareDatabase(config, generated);
+  const values = secretValues(config, generated, database.urls);
+  const comments = rotationComments(config, now);
+
+  if (config.vercel) {
+    const { vercel } = config;
+    const plan = planVercelEnv(config);
+    for (const project of vercel.projects) {
+      new VercelProject(project.name, {
+        project,
+        teamId: vercel.teamId,
+        regions: vercel.regions,
+        variables: plan
+          .filter((v) => v.project === project.name)
+          .map((v) => ({ plan: v, value: values[v.key], comment: comments[v.key] })),
+      });
+    }
+  } else {
+    new LocalEnvFile("env-local", { entries: values, comments });
+  }
+
+  return {
+    tier: config.tier,
+    regions: { neon: config.neon?.region ?? "local", vercel: config.vercel ? AU_VERCEL_REGION : "none" },
+    schedule: rotationSchedule(config, now, (key) => roleConsumers(config, key)),
+    roles: pulumi.output(database.roles),
+  };
+}
+
+/** One `RotatingSecret` per generated catalogue key; two slots where the strategy keeps a partner valid. */
+function generateSecrets(config: StackConfig, now: Date): Map<string, RotatingSecret> {
+  const secrets = new Map<string, RotatingSecret>();
+  for (const setting of config.secrets) {
+    if (setting.entry.source !== "generated" || !setting.anchor) continue;
+    secrets.set(
+      setting.entry.key,
+      new RotatingSecret(setting.entry.key.toLowerCase().replace(/_/g, "-"), {
+        key: setting.entry.key,
+        cadenceDays: setting.cadenceDays,
+        anchor: setting.anchor,
+        generation: setting.generation,
+        now,
+        slots: slotsFor(setting.entry),
+      }),
+    );
+  }
+  return secrets;
+}
+
+function slotsFor(entry: CatalogueEntry): 1 | 2 {
+  return entry.strategy === "alternating-users" || entry.strategy === "current-and-previous" ? 2 : 1;
+}
+
+function declareDatabase(config: StackConfig, generated: Map<string, RotatingSecret>) {
+  const passwords: DatabasePasswords = {
+    app: required(generated, "NEON_DATABASE_URL"),
+    readonly: required(generated, "NEON_READONLY_URL"),
+    migrations: required(generated, "NEON_MIGRATIONS_URL"),
+  };
+  return config.neon
+    ? new NeonDatabase("neon", { neon: config.neon, database: config.database, passwords })
+    : new LocalDatabase("local-postgres", { database: config.database, passwords });
+}
+
+function required(generated: Map<string, RotatingSecret>, key: string): RotatingSecret {
+  const secret = generated.get(key);
+  if (!secret) throw new Error(`secret ${key} was not generated; check \`secrets.${key}\` in the stack config`);
+  return secret;
+}
+
+/** Every variable the tier publishes, by env key: secret Outputs, or samples where the tier allows. */
+function secretValues(
+  config: StackConfig,
+  generated: Map<string, RotatingSecret>,
+  urls: DatabaseUrls,
+): Record<string, pulumi.Output<string>> {
+  const values: Record<string, pulumi.Output<string>> = { ...urls };
+  for (const setting of config.secrets) {
+    const { key } = setting.entry;
+    if (key in urls) continue;
+    const secret = generated.get(key);
+    if (secret) {
+      values[key] = secret.current;
+      if (secret.previous) values[key + PREVIOUS_SUFFIX] = secret.previous;
+    } else {
+      values[key] = vendorValue(setting, config);
+    }
+  }
+  return values;
+}
+
+/** A vendor secret's value; tiers that don't require it get an obvious sample (never a real key). */
+function vendorValue(setting: SecretSetting, config: StackConfig): pulumi.Output<string> {
+  return setting.value === undefined
+    ? pulumi.output(sampleValue(setting.entry.key, config.database.name))
+    : pulumi.secret(setting.value);
+}
+
+function rotationComments(config: StackConfig, now: Date): Record<string, string> {
+  const comments: Record<string, string> = {};
+  for (const setting of config.secrets) {
+    const comment = rotationComment(rotationMeta(setting, now));
+    for (const key of envKeysOf(setting.entry)) comments[key] = comment;
+  }
+  return comments;
+}
+
+function roleConsumers(config: StackConfig, key: string): string[] {
+  const prefix = config.database.rolePrefix;
+  switch (key) {
+    case "NEON_DATABASE_URL":
+      return [`postgres:role/${prefix}_app_a`, `postgres:role/${prefix}_app_b`];
+    case "NEON_READONLY_URL":
+      return [`postgres:role/${prefix}_readonly_a`, `postgres:role/${prefix}_readonly_b`];
+    case "NEON_MIGRATIONS_URL":
+      return [`postgres:role/${prefix}_migrations`];
+    default:
+      return [];
+  }
+}
