@@ -3,7 +3,7 @@
  * Bad config throws one `StackConfigError` listing every problem, before any resource registers.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { type StackConfig, parseStackConfig } from "./lib/stack-config";
+import { parseStackConfig, type StackConfig } from "./lib/stack-config";
 
 // `isConfigSecret` is exported by the SDK's runtime but marked @internal, so it has no typing.
 const runtimeConfig = require("@pulumi/pulumi/runtime/config") as { isConfigSecret(key: string): boolean };

@@ -8,7 +8,14 @@ import { loadStackConfig } from "./config";
 import { type CatalogueEntry, envKeysOf, PREVIOUS_SUFFIX } from "./lib/catalogue";
 import { clockFromEnv } from "./lib/clock";
 import type { DatabasePasswords, DatabaseUrls } from "./lib/database-urls";
-import { planVercelEnv, rotationComment, rotationMeta, rotationSchedule, type ScheduleRow, sampleValue } from "./lib/env-plan";
+import {
+  planVercelEnv,
+  rotationComment,
+  rotationMeta,
+  rotationSchedule,
+  type ScheduleRow,
+  sampleValue,
+} from "./lib/env-plan";
 import { AU_VERCEL_REGION } from "./lib/residency";
 import type { SecretSetting, StackConfig } from "./lib/stack-config";
 import { LocalDatabase } from "./local-database";

@@ -90,7 +90,9 @@ export class StackConfigError extends Error {
     readonly stack: string,
     readonly problems: readonly string[],
   ) {
-    super(`stack \`${stack}\` has ${problems.length} config problem(s):\n${problems.map((p) => `  - ${p}`).join("\n")}`);
+    super(
+      `stack \`${stack}\` has ${problems.length} config problem(s):\n${problems.map((p) => `  - ${p}`).join("\n")}`,
+    );
     this.name = "StackConfigError";
   }
 }
@@ -178,11 +180,16 @@ export function parseStackConfig(raw: RawConfig, now: Date): StackConfig {
   const secretsRaw = parseSection("secrets", z.record(z.string(), secretSettingSchema), ours, problems) ?? {};
 
   if (tier === "local") {
-    if (vercel) problems.push("`vercel` is set on the local tier, which never touches Vercel: remove it");
-    if (neon) problems.push("`neon` is set on the local tier, which uses the local Postgres sandbox: remove it");
+    if (ours.has("vercel")) problems.push("`vercel` is set on the local tier, which never touches Vercel: remove it");
+    if (ours.has("neon"))
+      problems.push("`neon` is set on the local tier, which uses the local Postgres sandbox: remove it");
   } else if (tier) {
-    if (!vercel) problems.push(`\`vercel\` is missing on the ${tier} tier: add teamId, regions [${AU_VERCEL_REGION}] and projects`);
-    if (!neon) problems.push(`\`neon\` is missing on the ${tier} tier: add projectName, region ${AU_NEON_REGION} and branch`);
+    if (!ours.has("vercel"))
+      problems.push(
+        `\`vercel\` is missing on the ${tier} tier: add teamId, regions [${AU_VERCEL_REGION}] and projects`,
+      );
+    if (!ours.has("neon"))
+      problems.push(`\`neon\` is missing on the ${tier} tier: add projectName, region ${AU_NEON_REGION} and branch`);
   }
   if (vercel) {
     for (const region of vercel.regions) {
@@ -276,10 +283,17 @@ function parseSecrets(
         `\`${field}.cadenceDays\` is ${setting.cadenceDays}; the catalogue allows at most ${entry.maxCadenceDays} days for ${entry.key}: use ${entry.maxCadenceDays} or less`,
       );
     }
-    const base = { entry, cadenceDays: setting.cadenceDays, generation: setting.generation, generationReason: setting.generationReason };
+    const base = {
+      entry,
+      cadenceDays: setting.cadenceDays,
+      generation: setting.generation,
+      generationReason: setting.generationReason,
+    };
     if (entry.source === "generated") {
       if (setting.rotatedAt !== undefined) {
-        problems.push(`\`${field}.rotatedAt\` is set, but ${entry.key} is generated and rotated by keepers: use \`anchor\``);
+        problems.push(
+          `\`${field}.rotatedAt\` is set, but ${entry.key} is generated and rotated by keepers: use \`anchor\``,
+        );
       }
       const anchor = instant(setting.anchor, `${field}.anchor`, now, problems);
       out.push({ ...base, anchor });
@@ -308,7 +322,9 @@ function instant(value: string | undefined, field: string, now: Date, problems: 
   try {
     const date = parseInstant(value, field);
     if (date.getTime() > now.getTime()) {
-      problems.push(`\`${field}\` is ${value}, which is in the future (now is ${now.toISOString()}): use a date on or before today`);
+      problems.push(
+        `\`${field}\` is ${value}, which is in the future (now is ${now.toISOString()}): use a date on or before today`,
+      );
       return undefined;
     }
     return date;

@@ -12,7 +12,32 @@ export interface RecordedResource {
   type: string;
   name: string;
   inputs: Record<string, unknown>;
+  /** Resource options as the engine receives them in the RegisterResource request. */
+  options: { deleteBeforeReplace: boolean; protect: boolean; additionalSecretOutputs: string[] };
 }
+
+interface RegisterResourceRequest {
+  getName(): string;
+  getDeletebeforereplace(): boolean;
+  getProtect(): boolean;
+  getAdditionalsecretoutputsList(): string[];
+}
+
+// The mocks API hands `newResource` the inputs but not the options; read those off the request the
+// SDK sends, as the engine would.
+const requestOptions = new Map<string, RecordedResource["options"]>();
+const { MockMonitor } = require("@pulumi/pulumi/runtime/mocks") as {
+  MockMonitor: { prototype: { registerResource(req: RegisterResourceRequest, callback: unknown): Promise<void> } };
+};
+const registerResource = MockMonitor.prototype.registerResource;
+MockMonitor.prototype.registerResource = function (req: RegisterResourceRequest, callback: unknown) {
+  requestOptions.set(req.getName(), {
+    deleteBeforeReplace: req.getDeletebeforereplace(),
+    protect: req.getProtect(),
+    additionalSecretOutputs: req.getAdditionalsecretoutputsList(),
+  });
+  return registerResource.call(this, req, callback);
+};
 
 export interface ProgramRun {
   resources: RecordedResource[];
@@ -36,7 +61,9 @@ export interface RunOptions {
 }
 
 export function isSecretWrapper(value: unknown): value is { value: unknown } {
-  return typeof value === "object" && value !== null && (value as Record<string, unknown>)[SECRET_SIG] === SECRET_VALUE_SIG;
+  return (
+    typeof value === "object" && value !== null && (value as Record<string, unknown>)[SECRET_SIG] === SECRET_VALUE_SIG
+  );
 }
 
 /** Every string in `value` that is not inside a secret wrapper, with its path. */
@@ -76,7 +103,12 @@ export async function runProgram(stack: string, options: RunOptions = {}): Promi
   await pulumi.runtime.setMocks(
     {
       newResource(args) {
-        const recorded = { type: args.type, name: args.name, inputs: args.inputs as Record<string, unknown> };
+        const recorded: RecordedResource = {
+          type: args.type,
+          name: args.name,
+          inputs: args.inputs as Record<string, unknown>,
+          options: requestOptions.get(args.name) ?? { deleteBeforeReplace: false, protect: false, additionalSecretOutputs: [] },
+        };
         resources.push(recorded);
         const state: Record<string, unknown> = { ...args.inputs, ...options.outputsFor?.(recorded) };
         if (args.type === "random:index/randomPassword:RandomPassword") {

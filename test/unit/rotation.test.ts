@@ -35,7 +35,9 @@ describe("rotationWindow", () => {
   });
 
   it("refuses an anchor in the future", () => {
-    expect(() => rotationWindow(at("2027-01-01T00:00:00Z"), 90, at("2026-12-03T00:00:00Z"), "secrets.X.anchor")).toThrow(
+    expect(() =>
+      rotationWindow(at("2027-01-01T00:00:00Z"), 90, at("2026-12-03T00:00:00Z"), "secrets.X.anchor"),
+    ).toThrow(
       "`secrets.X.anchor` is 2027-01-01T00:00:00.000Z, which is in the future (now is 2026-12-03T00:00:00.000Z): use a date on or before today",
     );
   });

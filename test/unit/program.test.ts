@@ -1,0 +1,170 @@
+/**
+ * The program per tier, under Pulumi mocks, with each committed stack file loaded as Pulumi would.
+ */
+import { describe, expect, it } from "vitest";
+import { CATALOGUE, envKeysOf } from "../../components/lib/catalogue";
+import { sampleValue } from "../../components/lib/env-plan";
+import { KIND } from "../../components/lib/resource-kinds";
+import { isSecretWrapper, type ProgramRun, plainStrings, runProgram } from "../support/program";
+import { loadStackConfigFile } from "../support/stacks";
+
+const NOW = new Date("2026-12-03T00:00:00Z");
+const PROJECT = "vercel:index/project:Project";
+const ENV_VAR = "vercel:index/projectEnvironmentVariable:ProjectEnvironmentVariable";
+const PASSWORD = "random:index/randomPassword:RandomPassword";
+const ALL_ENV_KEYS = CATALOGUE.flatMap(envKeysOf);
+
+const runs = new Map<string, Promise<ProgramRun>>();
+function run(stack: string): Promise<ProgramRun> {
+  if (!runs.has(stack)) runs.set(stack, runProgram(stack, { now: NOW }));
+  return runs.get(stack) as Promise<ProgramRun>;
+}
+
+function stackVercel(stack: string) {
+  return JSON.parse(loadStackConfigFile(stack).values["portal-infra:vercel"]) as {
+    projects: Array<{ name: string; targets: string[] }>;
+  };
+}
+
+describe.each(["local", "dev", "staging", "production"])("the %s stack", (stack) => {
+  it("never puts a secret value in an input or output that is not marked secret", async () => {
+    const { resources, outputs, secretValues } = await run(stack);
+    expect(secretValues.length).toBeGreaterThan(9);
+    const leaks = resources.flatMap((r) =>
+      plainStrings(r.inputs)
+        .filter((s) => secretValues.some((secret) => s.value.includes(secret)))
+        .map((s) => `${r.type} ${r.name} ${s.path}`),
+    );
+    expect(leaks).toEqual([]);
+    const outputText = JSON.stringify(outputs);
+    expect(secretValues.filter((secret) => outputText.includes(secret))).toEqual([]);
+  });
+
+  it("rotates every generated secret by keepers: one random resource per slot, with the current window", async () => {
+    const { byType } = await run(stack);
+    const keepers = byType(PASSWORD).map((r) => r.inputs.keepers as Record<string, string>);
+    const slots = keepers.map((k) => `${k.secret}/${k.slot ?? "-"}/w${k.window}`).sort();
+    // Anchor 2026-01-05: on 2026-12-03 the 90-day secrets are in window 3 (slot b turned), the 180-day
+    // one in window 1, the 365-day one in window 0 (slot b not yet turned).
+    expect(slots).toEqual([
+      "NEON_DATABASE_URL/a/w2",
+      "NEON_DATABASE_URL/b/w3",
+      "NEON_MIGRATIONS_URL/-/w3",
+      "NEON_READONLY_URL/a/w2",
+      "NEON_READONLY_URL/b/w3",
+      "RESIDENCY_REPORT_SECRET/a/w0",
+      "RESIDENCY_REPORT_SECRET/b/w1",
+      "SHARE_LINK_HASH_SALT/a/w0",
+      "SHARE_LINK_HASH_SALT/b/w-1",
+    ]);
+  });
+
+  it("exports a schedule that matches the catalogue, with no values", async () => {
+    const { outputs } = await run(stack);
+    const schedule = outputs.schedule as Array<Record<string, unknown>>;
+    expect(schedule.map((row) => [row.key, row.source, row.maxCadenceDays])).toEqual(
+      CATALOGUE.map((e) => [e.key, e.source, e.maxCadenceDays]),
+    );
+    const clerk = schedule.find((row) => row.key === "CLERK_SECRET_KEY");
+    expect(clerk).toMatchObject({
+      cadenceDays: 180,
+      rotatedAt: "2026-10-20T00:00:00.000Z",
+      nextDue: "2027-04-18T00:00:00.000Z",
+    });
+    const migrations = schedule.find((row) => row.key === "NEON_MIGRATIONS_URL");
+    expect(migrations).toMatchObject({
+      cadenceDays: 90,
+      window: 3,
+      windowStart: "2026-10-02T00:00:00.000Z",
+      nextDue: "2026-12-31T00:00:00.000Z",
+      consumers: expect.arrayContaining(["postgres:role/portal_migrations"]),
+    });
+    for (const row of schedule) expect((row.consumers as string[]).length).toBeGreaterThan(0);
+    expect(outputs.tier).toBe(stack);
+    expect(outputs.regions).toEqual(
+      stack === "local" ? { neon: "local", vercel: "none" } : { neon: "aws-ap-southeast-2", vercel: "syd1" },
+    );
+  });
+});
+
+describe("the local stack", () => {
+  it("declares no Vercel resource and writes .env.local with every key and its rotation comment", async () => {
+    const { resources, byKind } = await run("local");
+    expect(resources.filter((r) => r.type.startsWith("vercel:"))).toEqual([]);
+    const [envFile] = byKind(KIND.envFile);
+    expect(envFile.inputs.path).toMatch(/\/\.env\.local$/);
+    expect(isSecretWrapper(envFile.inputs.entries)).toBe(true);
+    const entries = (envFile.inputs.entries as { value: Record<string, unknown> }).value;
+    expect(Object.keys(entries).sort()).toEqual([...ALL_ENV_KEYS].sort());
+    const comments = envFile.inputs.comments as Record<string, string>;
+    expect(Object.keys(comments).sort()).toEqual([...ALL_ENV_KEYS].sort());
+    expect(comments.CLERK_SECRET_KEY).toBe(
+      "rotation source=vendor cadence=180d rotatedAt=2026-10-20T00:00:00.000Z nextDue=2027-04-18T00:00:00.000Z",
+    );
+    expect(envFile.options.additionalSecretOutputs).toContain("entries");
+  });
+});
+
+describe.each(["dev", "staging", "production"])("the %s stack on Vercel", (stack) => {
+  it("pins each project to syd1 with failover off and no deprecated region field", async () => {
+    const { byType } = await run(stack);
+    const projects = byType(PROJECT);
+    expect(projects.map((p) => p.inputs.name)).toEqual(stackVercel(stack).projects.map((p) => p.name));
+    for (const project of projects) {
+      expect(project.inputs.resourceConfig).toEqual({ functionDefaultRegions: ["syd1"] });
+      expect(project.inputs.functionFailover).toBe(false);
+      expect(project.inputs).not.toHaveProperty("serverlessFunctionRegion");
+    }
+  });
+
+  it("declares one variable per key and target: sensitive secrets, samples on development", async () => {
+    const { byType } = await run(stack);
+    const vars = byType(ENV_VAR);
+    const targets = stackVercel(stack).projects[0].targets;
+    expect(vars).toHaveLength(ALL_ENV_KEYS.length * targets.length);
+    expect(new Set(vars.map((v) => `${v.inputs.key}/${(v.inputs.targets as string[]).join(",")}`)).size).toBe(
+      vars.length,
+    );
+    for (const v of vars) {
+      const [target] = v.inputs.targets as string[];
+      expect(v.inputs.targets).toHaveLength(1);
+      expect(v.options.deleteBeforeReplace).toBe(true);
+      expect(v.inputs.comment).toMatch(/^rotation source=(generated|vendor) cadence=\d+d .*nextDue=/);
+      if (target === "development") {
+        expect(v.inputs.sensitive).toBe(false);
+        expect(v.inputs.value).toBe(sampleValue(v.inputs.key as string));
+      } else {
+        expect(v.inputs.sensitive).toBe(true);
+        expect(isSecretWrapper(v.inputs.value)).toBe(true);
+      }
+    }
+  });
+
+  it("never gives the development target a real secret", async () => {
+    const { byType, secretValues } = await run(stack);
+    const development = byType(ENV_VAR).filter((v) => (v.inputs.targets as string[]).includes("development"));
+    expect(development.length).toBe(stack === "dev" ? ALL_ENV_KEYS.length : 0);
+    for (const v of development) {
+      expect(secretValues.some((secret) => String(v.inputs.value).includes(secret))).toBe(false);
+    }
+  });
+});
+
+describe("config errors", () => {
+  it("stop the program before any resource registers", async () => {
+    const loaded = loadStackConfigFile("production");
+    const neon = JSON.parse(loaded.values["portal-infra:neon"]);
+    const resources: string[] = [];
+    await expect(
+      runProgram("production", {
+        now: NOW,
+        config: { "portal-infra:neon": JSON.stringify({ ...neon, region: "aws-us-east-1" }) },
+        outputsFor: (r) => {
+          resources.push(r.name);
+          return {};
+        },
+      }),
+    ).rejects.toThrow("`neon.region` is `aws-us-east-1`; data must stay in Australia: use `aws-ap-southeast-2`");
+    expect(resources).toEqual([]);
+  });
+});
