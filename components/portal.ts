@@ -4,6 +4,7 @@
  * tests call it directly after setting mocks and config.
  */
 import * as pulumi from "@pulumi/pulumi";
+import { BreakGlassCopy } from "./break-glass-copy";
 import { loadStackConfig } from "./config";
 import { type CatalogueEntry, envKeysOf, PREVIOUS_SUFFIX } from "./lib/catalogue";
 import { clockFromEnv } from "./lib/clock";
@@ -21,6 +22,7 @@ import type { SecretSetting, StackConfig } from "./lib/stack-config";
 import { LocalDatabase } from "./local-database";
 import { LocalEnvFile } from "./local-env-file";
 import { NeonDatabase } from "./neon-database";
+import { RedeployHook } from "./redeploy-hook";
 import { RotatingSecret } from "./rotating-secret";
 import { VercelProject } from "./vercel-project";
 
@@ -37,6 +39,7 @@ export function portal(now: Date = clockFromEnv().now()): PortalOutputs {
   const database = declareDatabase(config, generated);
   const values = secretValues(config, generated, database.urls);
   const comments = rotationComments(config, now);
+  const versions = secretVersions(config, generated);
 
   if (config.vercel) {
     const { vercel } = config;
@@ -50,9 +53,21 @@ export function portal(now: Date = clockFromEnv().now()): PortalOutputs {
           .filter((v) => v.project === project.name)
           .map((v) => ({ plan: v, value: values[v.key], comment: comments[v.key] })),
       });
+      declareRedeploy(config, project.name, versions);
     }
   } else {
     new LocalEnvFile("env-local", { entries: values, comments });
+  }
+  if (config.breakGlass) {
+    for (const [key, value] of Object.entries(values)) {
+      new BreakGlassCopy(`break-glass-${key.toLowerCase().replace(/_/g, "-")}`, {
+        vault: config.breakGlass.vault,
+        tier: config.tier,
+        key,
+        value,
+        rotation: comments[key],
+      });
+    }
   }
 
   return {
@@ -139,6 +154,36 @@ function rotationComments(config: StackConfig, now: Date): Record<string, string
     for (const key of envKeysOf(setting.entry)) comments[key] = comment;
   }
   return comments;
+}
+
+/**
+ * A non-secret version per env key that changes exactly when the value does: the window and
+ * generation of a generated secret, the rotation date and generation of a vendor-issued one.
+ */
+function secretVersions(config: StackConfig, generated: Map<string, RotatingSecret>): Record<string, string> {
+  const versions: Record<string, string> = {};
+  for (const setting of config.secrets) {
+    const version =
+      generated.get(setting.entry.key)?.version ??
+      `${setting.rotatedAt?.toISOString() ?? "sample"}.g${setting.generation}`;
+    for (const key of envKeysOf(setting.entry)) versions[key] = version;
+  }
+  return versions;
+}
+
+/** One redeploy per rotation, where the project has a deploy hook; otherwise say a redeploy is manual. */
+function declareRedeploy(config: StackConfig, project: string, versions: Record<string, string>): void {
+  const url = config.deployHooks[project];
+  if (!url) {
+    pulumi.log.warn(
+      `Vercel project ${project} has no deploy hook (\`deployHooks.${project}\`): rotated values reach users only after a manual redeploy`,
+    );
+    return;
+  }
+  new RedeployHook(`${project}-redeploy`, {
+    url,
+    versions: Object.entries(versions).map(([key, version]) => `${key}:${version}`),
+  });
 }
 
 function roleConsumers(config: StackConfig, key: string): string[] {

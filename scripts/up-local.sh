@@ -23,5 +23,5 @@ pulumi up --stack local --yes --skip-preview=false "${policy[@]}" "$@"
 echo "[up:local] outputs"
 pulumi stack output --stack local --json
 echo "[up:local] rotation schedule"
-bash scripts/run-node22.sh tsx scripts/rotation-report.ts --stack local --no-files || true
+bash scripts/run-node22.sh tsx scripts/rotation-report.ts --stack local --no-files
 echo "[up:local] .env.local (mode $(stat -c %a .env.local)) holds the URLs; stop the sandbox with: npm run sandbox:stop"

@@ -75,6 +75,10 @@ export interface StackConfig {
   readonly neon?: NeonConfig;
   readonly database: DatabaseConfig;
   readonly secrets: readonly SecretSetting[];
+  /** Deploy hook URL per Vercel project (secret), called once after a rotation. */
+  readonly deployHooks: Readonly<Record<string, string>>;
+  /** Where production keeps break-glass copies of every secret. */
+  readonly breakGlass?: { readonly vault: string };
 }
 
 export interface RawConfig {
@@ -138,10 +142,24 @@ const secretSettingSchema = z.strictObject({
 });
 
 /** Top-level keys this program reads; any other key in the namespace is a mistake. */
-const KNOWN_KEYS = new Set(["tier", "team", "vercel", "neon", "database", "secrets", "neonApiKey", "neonApiHost"]);
+const KNOWN_KEYS = new Set([
+  "tier",
+  "team",
+  "vercel",
+  "neon",
+  "database",
+  "secrets",
+  "neonApiKey",
+  "neonApiHost",
+  "deployHooks",
+  "breakGlass",
+]);
 
 /** Keys outside the catalogue that hold credentials and so must be set with `--secret`. */
-const CREDENTIAL_KEYS = ["neonApiKey"];
+const CREDENTIAL_KEYS = ["neonApiKey", "deployHooks"];
+
+const breakGlassSchema = z.strictObject({ vault: z.string().min(1) });
+const deployHooksSchema = z.record(z.string(), z.string());
 
 export function parseStackConfig(raw: RawConfig, now: Date): StackConfig {
   const problems: string[] = [];
@@ -204,9 +222,26 @@ export function parseStackConfig(raw: RawConfig, now: Date): StackConfig {
     problems.push(`\`neon.region\` is \`${neon.region}\`; data must stay in Australia: use \`${AU_NEON_REGION}\``);
   }
 
+  const breakGlass = parseSection("breakGlass", breakGlassSchema, ours, problems);
+  if (tier === "production" && !ours.has("breakGlass")) {
+    problems.push("`breakGlass` is missing on the production tier: add { vault: <1Password vault UUID> }");
+  }
+  const deployHooks = parseSection("deployHooks", deployHooksSchema, ours, problems) ?? {};
+  for (const [project, url] of Object.entries(deployHooks)) {
+    if (!vercel?.projects.some((p) => p.name === project)) {
+      problems.push(`\`deployHooks.${project}\` names no project in \`vercel.projects\`: fix the project name`);
+    }
+    // The URL is a credential: say what is wrong with it without printing it.
+    if (!/^https:\/\/\S+$/.test(url)) {
+      problems.push(
+        `\`deployHooks.${project}\` is not an https URL: copy the hook URL from the project's Git settings`,
+      );
+    }
+  }
+
   const secrets = tier ? parseSecrets(tier, secretsRaw, ours, raw, now, problems) : [];
   if (problems.length > 0 || !tier) throw new StackConfigError(raw.stack, problems);
-  return { stack: raw.stack, tier, team, vercel, neon, database, secrets };
+  return { stack: raw.stack, tier, team, vercel, neon, database, secrets, deployHooks, breakGlass };
 }
 
 function parseSection<T extends z.ZodType>(

@@ -2,6 +2,7 @@
  * Runs the portal program under Pulumi mocks and records every resource it registers, with its inputs
  * as the engine would receive them (secret values still wrapped, so tests can tell them apart).
  */
+import * as crypto from "node:crypto";
 import * as pulumi from "@pulumi/pulumi";
 import { type LoadedConfig, loadStackConfigFile } from "./stacks";
 
@@ -98,7 +99,6 @@ export async function runProgram(stack: string, options: RunOptions = {}): Promi
   );
   const resources: RecordedResource[] = [];
   const secretValues: string[] = secretKeys.map((k) => values[k]).filter((v): v is string => Boolean(v));
-  let counter = 0;
 
   await pulumi.runtime.setMocks(
     {
@@ -107,12 +107,18 @@ export async function runProgram(stack: string, options: RunOptions = {}): Promi
           type: args.type,
           name: args.name,
           inputs: args.inputs as Record<string, unknown>,
-          options: requestOptions.get(args.name) ?? { deleteBeforeReplace: false, protect: false, additionalSecretOutputs: [] },
+          options: requestOptions.get(args.name) ?? {
+            deleteBeforeReplace: false,
+            protect: false,
+            additionalSecretOutputs: [],
+          },
         };
         resources.push(recorded);
         const state: Record<string, unknown> = { ...args.inputs, ...options.outputsFor?.(recorded) };
         if (args.type === "random:index/randomPassword:RandomPassword") {
-          const value = `mockSecret${++counter}x${args.name.replace(/[^a-zA-Z0-9]/g, "")}`;
+          // Like the provider: a value lives until its keepers change, so equal keepers give equal values.
+          const seed = JSON.stringify([args.name, args.inputs.keepers ?? null]);
+          const value = `mockSecret${crypto.createHash("sha256").update(seed).digest("hex").slice(0, 24)}`;
           secretValues.push(value);
           // The engine marks `result` secret (the SDK lists it in additionalSecretOutputs); the mock
           // monitor doesn't, so hand it back wrapped as the engine would.

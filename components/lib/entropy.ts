@@ -1,0 +1,42 @@
+/**
+ * Password strength, as a guard against a misconfigured generator (a short length, a tiny alphabet, a
+ * sample value left in config). Pure. It estimates the entropy of a random-looking string: log2 of the
+ * alphabet its character classes span, per character, counting at most twice as many characters as the
+ * string has distinct ones (runs and repeats add little). It can't see dictionary words: passwords here
+ * come from `RotatingSecret`, not from people.
+ */
+
+export const MIN_PASSWORD_BITS = 60;
+
+const CLASSES: readonly { readonly test: RegExp; readonly size: number }[] = [
+  { test: /[a-z]/, size: 26 },
+  { test: /[A-Z]/, size: 26 },
+  { test: /[0-9]/, size: 10 },
+  { test: /[ !"#$%&'()*+,\-./:;<=>?@[\\\]^_`{|}~]/, size: 33 },
+  { test: /[^\x20-\x7e]/, size: 100 },
+];
+
+/** Estimated entropy of `value` in bits (0 for the empty string). */
+export function estimateEntropyBits(value: string): number {
+  const chars = [...value];
+  if (chars.length === 0) return 0;
+  const pool = CLASSES.filter((c) => c.test.test(value)).reduce((sum, c) => sum + c.size, 0);
+  const distinct = new Set(chars).size;
+  const effectiveLength = Math.min(chars.length, 2 * distinct);
+  return effectiveLength * Math.log2(pool);
+}
+
+/**
+ * The problem with `password` as the password of `role`, or undefined when it is strong enough. The
+ * message never contains the password.
+ */
+export function passwordProblem(role: string, password: unknown, minBits = MIN_PASSWORD_BITS): string | undefined {
+  if (typeof password !== "string" || password.length === 0) {
+    return `the password of role \`${role}\` is missing: pass a RotatingSecret slot value`;
+  }
+  const bits = estimateEntropyBits(password);
+  if (bits < minBits) {
+    return `the password of role \`${role}\` has about ${Math.floor(bits)} bits of entropy; at least ${minBits} are required: generate it with RotatingSecret (40 alphanumeric characters give about 238 bits)`;
+  }
+  return undefined;
+}

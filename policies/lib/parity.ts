@@ -1,0 +1,166 @@
+/**
+ * The shape two stacks must share for one to mirror the other: which variable keys each Vercel target
+ * gets, which regions functions and data live in, and which database roles exist. Computed two ways:
+ * from a stack file through the program's own pure plan (what production *will* be), and from the
+ * resources a policy sees (what staging *is*). No values are read, only names.
+ */
+import * as fs from "node:fs";
+import { parse } from "yaml";
+import { planVercelEnv } from "../../components/lib/env-plan";
+import { KIND } from "../../components/lib/resource-kinds";
+import { NAMESPACE, parseStackConfig, type RawConfig, type StackConfig } from "../../components/lib/stack-config";
+import { listOf, read, UNKNOWN } from "./preview";
+import { kindOf, TYPE } from "./types";
+
+export interface StackShape {
+  /** Vercel target (or `custom:<id>`) -> variable keys, sorted. */
+  readonly envKeys: Readonly<Record<string, readonly string[]>>;
+  /** Regions Vercel functions run in, sorted. */
+  readonly vercelRegions: readonly string[];
+  /** Regions Neon resources name, sorted. */
+  readonly neonRegions: readonly string[];
+  /** Postgres role names, sorted. */
+  readonly roles: readonly string[];
+}
+
+/**
+ * A stack file as Pulumi hands it to a program (flat `namespace:key` -> text), without decrypting:
+ * `secure:` values become a placeholder and their keys are listed as secret. Project-level defaults in
+ * Pulumi.yaml are not merged: this project keeps every setting in the stack files.
+ */
+export function readStackFile(file: string, stack: string): RawConfig {
+  const doc = (parse(fs.readFileSync(file, "utf8")) ?? {}) as { config?: Record<string, unknown> };
+  const values: Record<string, string> = {};
+  const secretKeys = new Set<string>();
+  for (const [rawKey, raw] of Object.entries(doc.config ?? {})) {
+    const key = rawKey.includes(":") ? rawKey : `${NAMESPACE}:${rawKey}`;
+    let secret = false;
+    const strip = (value: unknown): unknown => {
+      if (Array.isArray(value)) return value.map(strip);
+      if (value && typeof value === "object") {
+        const entries = Object.entries(value as Record<string, unknown>);
+        if (entries.length === 1 && entries[0]?.[0] === "secure") {
+          secret = true;
+          return "[secure]";
+        }
+        return Object.fromEntries(entries.map(([k, v]) => [k, strip(v)]));
+      }
+      return value;
+    };
+    const plain = strip(raw);
+    values[key] = typeof plain === "string" ? plain : JSON.stringify(plain);
+    if (secret) secretKeys.add(key);
+  }
+  return { stack, values, secretKeys };
+}
+
+/** Role names the program declares (components/portal.ts): two alternating users for app and readonly. */
+export function roleNames(config: StackConfig): string[] {
+  if (!config.neon) return [];
+  const p = config.database.rolePrefix;
+  return [`${p}_app_a`, `${p}_app_b`, `${p}_migrations`, `${p}_readonly_a`, `${p}_readonly_b`].sort();
+}
+
+/** The shape a stack's config will produce, via the program's pure plan. */
+export function shapeOfConfig(config: StackConfig): StackShape {
+  const envKeys: Record<string, string[]> = {};
+  for (const v of planVercelEnv(config)) (envKeys[v.target] ??= []).push(v.key);
+  return {
+    envKeys: sortedValues(envKeys),
+    vercelRegions: sortedUnique(config.vercel ? [...config.vercel.regions] : []),
+    neonRegions: sortedUnique(config.neon ? [config.neon.region] : []),
+    roles: roleNames(config),
+  };
+}
+
+/** Reads and parses a stack file, then computes its shape; throws with the config problems if any. */
+export function shapeOfStackFile(file: string, stack: string, now: Date): StackShape {
+  return shapeOfConfig(parseStackConfig(readStackFile(file, stack), now));
+}
+
+/** A resource as a stack policy sees it (the subset of `PolicyResource` used here). */
+export interface ShapeResource {
+  readonly type: string;
+  readonly name: string;
+  readonly urn: string;
+  readonly props: Record<string, unknown>;
+}
+
+/** A field of a resource that was unknown during preview, so the shape is incomplete. */
+export interface UnknownField {
+  readonly resource: ShapeResource;
+  readonly field: string;
+}
+
+/** The shape of the resources a stack policy sees, plus every field that was unknown on the way. */
+export function shapeOfResources(resources: readonly ShapeResource[]): { shape: StackShape; unknown: UnknownField[] } {
+  const envKeys: Record<string, string[]> = {};
+  const vercelRegions: string[] = [];
+  const neonRegions: string[] = [];
+  const roles: string[] = [];
+  const unknown: UnknownField[] = [];
+  const strings = (resource: ShapeResource, field: string, value: unknown): string[] => {
+    const list = listOf(value);
+    if (list === UNKNOWN || list?.includes(UNKNOWN)) {
+      unknown.push({ resource, field });
+      return [];
+    }
+    return (list ?? []).map(String);
+  };
+
+  for (const r of resources) {
+    const kind = kindOf(r.type, r.props);
+    if (r.type === TYPE.vercelEnvVar) {
+      const key = strings(r, "key", read(r.props, "key"))[0];
+      const targets = [
+        ...strings(r, "targets", read(r.props, "targets")),
+        ...strings(r, "customEnvironmentIds", read(r.props, "customEnvironmentIds")).map((id) => `custom:${id}`),
+      ];
+      if (key !== undefined) for (const t of targets) (envKeys[t] ??= []).push(key);
+    } else if (r.type === TYPE.vercelProject) {
+      vercelRegions.push(...strings(r, "resourceConfig.functionDefaultRegions", read(r.props, "resourceConfig", "functionDefaultRegions")));
+      vercelRegions.push(...strings(r, "serverlessFunctionRegion", read(r.props, "serverlessFunctionRegion")));
+    } else if (
+      [TYPE.neonProject, TYPE.neonBranch, TYPE.neonEndpoint].includes(r.type as never) ||
+      [KIND.neonProject, KIND.neonBranch, KIND.neonEndpoint].includes(kind as never)
+    ) {
+      neonRegions.push(...strings(r, "regionId", read(r.props, "regionId")));
+    } else if (kind === KIND.postgresRole) {
+      roles.push(...strings(r, "name", read(r.props, "name")));
+    } else if (kind === UNKNOWN) {
+      unknown.push({ resource: r, field: "resourceKind" });
+    }
+  }
+  return {
+    shape: {
+      envKeys: sortedValues(envKeys),
+      vercelRegions: sortedUnique(vercelRegions),
+      neonRegions: sortedUnique(neonRegions),
+      roles: sortedUnique(roles),
+    },
+    unknown,
+  };
+}
+
+function sortedUnique(values: readonly string[]): string[] {
+  return [...new Set(values)].sort();
+}
+
+function sortedValues(map: Record<string, string[]>): Record<string, string[]> {
+  return Object.fromEntries(
+    Object.keys(map)
+      .sort()
+      .map((k) => [k, sortedUnique(map[k] ?? [])]),
+  );
+}
+
+/** Members of `expected` missing from `actual`, and members of `actual` not in `expected`. */
+export function difference(
+  expected: readonly string[],
+  actual: readonly string[],
+): { missing: string[]; extra: string[] } {
+  return {
+    missing: expected.filter((e) => !actual.includes(e)),
+    extra: actual.filter((a) => !expected.includes(a)),
+  };
+}
