@@ -153,7 +153,7 @@ export function renderTable(evidence: Evidence): string {
 }
 
 export function renderMarkdown(evidence: Evidence): string {
-  const escape = (s: string) => s.replace(/\|/g, "\\|");
+  const escapePipes = (s: string) => s.replace(/\|/g, "\\|");
   const out = [
     `# Rotation evidence: stack \`${evidence.stack}\``,
     "",
@@ -161,7 +161,7 @@ export function renderMarkdown(evidence: Evidence): string {
     "",
     `| ${COLUMNS.join(" | ")} |`,
     `|${COLUMNS.map(() => "---").join("|")}|`,
-    ...evidence.rows.map((row) => `| ${cells(row).map(escape).join(" | ")} |`),
+    ...evidence.rows.map((row) => `| ${cells(row).map(escapePipes).join(" | ")} |`),
     "",
     "## Consumers",
     "",
