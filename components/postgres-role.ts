@@ -14,6 +14,7 @@ import { quoteIdent } from "./lib/identifiers";
 import {
   type AdminConnection,
   connectAdmin,
+  type PostgresAdmin,
   describeConnection,
   PostgresAdminError,
   resolveAdmin,
@@ -353,6 +354,13 @@ export function postgresRoleProvider(): pulumi.dynamic.ResourceProvider<Postgres
   };
 }
 
+/** A URL administrator is a secret; a sandbox file path is not (the file is read by the provider). */
+export function secretAdmin(admin: pulumi.Input<PostgresAdmin>): pulumi.Input<PostgresAdmin> {
+  const isSandbox =
+    typeof admin === "object" && admin !== null && !pulumi.Output.isInstance(admin) && typeof (admin as { sandboxFile?: unknown }).sandboxFile === "string";
+  return isSandbox ? admin : pulumi.secret(admin);
+}
+
 /** Arguments of {@link PostgresRole}: the policy-visible flags are fixed to false here, not by callers. */
 export interface PostgresRoleArgs {
   readonly name: pulumi.Input<string>;
@@ -394,7 +402,7 @@ export class PostgresRole extends pulumi.dynamic.Resource {
       schema: args.schema,
       migrationsRole: args.migrationsRole,
       password: pulumi.secret(args.password),
-      admin: pulumi.output(args.admin).apply((a) => ("url" in a ? pulumi.secret(a) : a)),
+      admin: secretAdmin(args.admin),
       createDatabase: args.createDatabase ?? false,
       onDeleteOwned: args.onDeleteOwned ?? "refuse",
       host: undefined,

@@ -8,7 +8,7 @@ import * as fs from "node:fs";
 import { parse } from "yaml";
 import { planVercelEnv } from "../../components/lib/env-plan";
 import { KIND } from "../../components/lib/resource-kinds";
-import { NAMESPACE, parseStackConfig, type RawConfig, type StackConfig } from "../../components/lib/stack-config";
+import { NAMESPACE, type StackConfig } from "../../components/lib/stack-config";
 import { listOf, read, UNKNOWN } from "./preview";
 import { kindOf, TYPE } from "./types";
 
@@ -24,47 +24,72 @@ export interface StackShape {
 }
 
 /**
- * A stack file as Pulumi hands it to a program (flat `namespace:key` -> text), without decrypting:
- * `secure:` values become a placeholder and their keys are listed as secret. Project-level defaults in
- * Pulumi.yaml are not merged: this project keeps every setting in the stack files.
+ * The config of a stack file in this project's namespace, without decrypting: `secure:` values become
+ * a placeholder. Project-level defaults in Pulumi.yaml are not merged: every setting is in the stack files.
  */
-export function readStackFile(file: string, stack: string): RawConfig {
+export function readStackFile(file: string): Record<string, unknown> {
   const doc = (parse(fs.readFileSync(file, "utf8")) ?? {}) as { config?: Record<string, unknown> };
-  const values: Record<string, string> = {};
-  const secretKeys = new Set<string>();
-  for (const [rawKey, raw] of Object.entries(doc.config ?? {})) {
-    const key = rawKey.includes(":") ? rawKey : `${NAMESPACE}:${rawKey}`;
-    let secret = false;
-    const strip = (value: unknown): unknown => {
-      if (Array.isArray(value)) return value.map(strip);
-      if (value && typeof value === "object") {
-        const entries = Object.entries(value as Record<string, unknown>);
-        if (entries.length === 1 && entries[0]?.[0] === "secure") {
-          secret = true;
-          return "[secure]";
-        }
-        return Object.fromEntries(entries.map(([k, v]) => [k, strip(v)]));
-      }
-      return value;
-    };
-    const plain = strip(raw);
-    values[key] = typeof plain === "string" ? plain : JSON.stringify(plain);
-    if (secret) secretKeys.add(key);
+  const strip = (value: unknown): unknown => {
+    if (Array.isArray(value)) return value.map(strip);
+    if (value && typeof value === "object") {
+      const entries = Object.entries(value as Record<string, unknown>);
+      if (entries.length === 1 && entries[0]?.[0] === "secure") return "[secure]";
+      return Object.fromEntries(entries.map(([k, v]) => [k, strip(v)]));
+    }
+    return value;
+  };
+  const ours: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(doc.config ?? {})) {
+    const [ns, ...rest] = key.includes(":") ? key.split(":") : [NAMESPACE, key];
+    if (ns === NAMESPACE) ours[rest.join(":")] = strip(value);
   }
-  return { stack, values, secretKeys };
+  return ours;
+}
+
+/**
+ * The settings that decide a stack's shape. The rest of the config (secrets, deploy hooks, ...) is
+ * encrypted in the stack file and shapes nothing, so `parseStackConfig`, which checks those values
+ * too, can't be used without the stack's passphrase; these few fields are checked here instead.
+ */
+export type ShapeConfig = Pick<StackConfig, "vercel" | "neon" | "database">;
+
+export class StackShapeError extends Error {}
+
+export function shapeConfigOf(stack: string, values: Record<string, unknown>): ShapeConfig {
+  const problems: string[] = [];
+  const isStrings = (v: unknown): v is string[] => Array.isArray(v) && v.every((x) => typeof x === "string");
+  const vercel = values.vercel as { regions?: unknown; projects?: unknown } | undefined;
+  if (vercel !== undefined) {
+    if (!isStrings(vercel.regions)) problems.push("`vercel.regions` is not a list of regions");
+    const projects = vercel.projects;
+    if (!Array.isArray(projects) || !projects.every((p) => typeof p?.name === "string" && isStrings(p?.targets))) {
+      problems.push("`vercel.projects` is not a list of { name, targets }");
+    }
+  }
+  const neon = values.neon as { region?: unknown } | undefined;
+  if (neon !== undefined && typeof neon.region !== "string") problems.push("`neon.region` is not a region");
+  const database = (values.database ?? {}) as { rolePrefix?: unknown };
+  const rolePrefix = database.rolePrefix ?? "portal";
+  if (typeof rolePrefix !== "string") problems.push("`database.rolePrefix` is not a name");
+  if (problems.length > 0) throw new StackShapeError(`stack \`${stack}\`: ${problems.join("; ")}`);
+  return {
+    vercel: vercel as ShapeConfig["vercel"],
+    neon: neon as ShapeConfig["neon"],
+    database: { ...(values.database as object), rolePrefix } as ShapeConfig["database"],
+  };
 }
 
 /** Role names the program declares (components/portal.ts): two alternating users for app and readonly. */
-export function roleNames(config: StackConfig): string[] {
-  if (!config.neon) return [];
+export function roleNames(config: ShapeConfig): string[] {
   const p = config.database.rolePrefix;
   return [`${p}_app_a`, `${p}_app_b`, `${p}_migrations`, `${p}_readonly_a`, `${p}_readonly_b`].sort();
 }
 
 /** The shape a stack's config will produce, via the program's pure plan. */
-export function shapeOfConfig(config: StackConfig): StackShape {
+export function shapeOfConfig(config: ShapeConfig): StackShape {
   const envKeys: Record<string, string[]> = {};
-  for (const v of planVercelEnv(config)) (envKeys[v.target] ??= []).push(v.key);
+  // planVercelEnv reads only `vercel` (components/lib/env-plan.ts); it is typed for the whole config.
+  for (const v of planVercelEnv(config as StackConfig)) addKey(envKeys, v.target, v.key);
   return {
     envKeys: sortedValues(envKeys),
     vercelRegions: sortedUnique(config.vercel ? [...config.vercel.regions] : []),
@@ -73,9 +98,9 @@ export function shapeOfConfig(config: StackConfig): StackShape {
   };
 }
 
-/** Reads and parses a stack file, then computes its shape; throws with the config problems if any. */
-export function shapeOfStackFile(file: string, stack: string, now: Date): StackShape {
-  return shapeOfConfig(parseStackConfig(readStackFile(file, stack), now));
+/** Reads a stack file and computes its shape; throws {@link StackShapeError} if the shape can't be read. */
+export function shapeOfStackFile(file: string, stack: string): StackShape {
+  return shapeOfConfig(shapeConfigOf(stack, readStackFile(file)));
 }
 
 /** A resource as a stack policy sees it (the subset of `PolicyResource` used here). */
@@ -116,9 +141,15 @@ export function shapeOfResources(resources: readonly ShapeResource[]): { shape: 
         ...strings(r, "targets", read(r.props, "targets")),
         ...strings(r, "customEnvironmentIds", read(r.props, "customEnvironmentIds")).map((id) => `custom:${id}`),
       ];
-      if (key !== undefined) for (const t of targets) (envKeys[t] ??= []).push(key);
+      if (key !== undefined) for (const t of targets) addKey(envKeys, t, key);
     } else if (r.type === TYPE.vercelProject) {
-      vercelRegions.push(...strings(r, "resourceConfig.functionDefaultRegions", read(r.props, "resourceConfig", "functionDefaultRegions")));
+      vercelRegions.push(
+        ...strings(
+          r,
+          "resourceConfig.functionDefaultRegions",
+          read(r.props, "resourceConfig", "functionDefaultRegions"),
+        ),
+      );
       vercelRegions.push(...strings(r, "serverlessFunctionRegion", read(r.props, "serverlessFunctionRegion")));
     } else if (
       [TYPE.neonProject, TYPE.neonBranch, TYPE.neonEndpoint].includes(r.type as never) ||
@@ -140,6 +171,10 @@ export function shapeOfResources(resources: readonly ShapeResource[]): { shape: 
     },
     unknown,
   };
+}
+
+function addKey(envKeys: Record<string, string[]>, target: string, key: string): void {
+  envKeys[target] = [...(envKeys[target] ?? []), key];
 }
 
 function sortedUnique(values: readonly string[]): string[] {

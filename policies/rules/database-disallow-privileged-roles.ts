@@ -80,7 +80,9 @@ function checkPostgresRole(args: ResourceValidationArgs, report: ReportViolation
       return;
     }
     // Identifiers fold to lower case unless quoted; compare the role Postgres would resolve.
-    const role = String(member).replace(/^"(.*)"$/, "$1").toLowerCase();
+    const role = String(member)
+      .replace(/^"(.*)"$/, "$1")
+      .toLowerCase();
     const why = PRIVILEGED_ROLES[role];
     if (why) report(`${subject} is a member of \`${role}\`, ${why}: remove it from \`inRoles\``);
   });

@@ -72,7 +72,9 @@ function checkVercelProject(args: ResourceValidationArgs, report: ReportViolatio
       `${subject} does not set \`functionFailover\`, and Vercel's default may fail functions over to a region abroad: set \`functionFailover: false\``,
     );
   } else if (failover !== false) {
-    report(`${subject} has \`functionFailover\` ${String(failover)}, so functions may fail over to a region abroad: set \`functionFailover: false\``);
+    report(
+      `${subject} has \`functionFailover\` ${String(failover)}, so functions may fail over to a region abroad: set \`functionFailover: false\``,
+    );
   }
 }
 
@@ -81,7 +83,9 @@ function checkNeonProject(args: ResourceValidationArgs, report: ReportViolation)
   const region = read(args.props, "regionId");
   if (region === UNKNOWN) report(unverifiable(subject, ["regionId"]));
   else if (region === undefined) {
-    report(`${subject} sets no \`regionId\`, so Neon would choose a region abroad: set \`regionId: "${AU_NEON_REGION}"\``);
+    report(
+      `${subject} sets no \`regionId\`, so Neon would choose a region abroad: set \`regionId: "${AU_NEON_REGION}"\``,
+    );
   } else if (region !== AU_NEON_REGION) {
     report(`${subject} has \`regionId\` \`${String(region)}\`; data must stay in Australia: use \`${AU_NEON_REGION}\``);
   }

@@ -68,7 +68,7 @@ function checkGenerated(args: ResourceValidationArgs, now: Date, report: ReportV
     unknown
   >;
   const unknown = keepers.filter((k) => raw[k] === UNKNOWN);
-  const slot = raw.slot === undefined ? undefined : String(raw.slot);
+  const slot = raw.slot === undefined || raw.slot === UNKNOWN ? undefined : String(raw.slot);
   const subject = `\`${entry.key}\`${slot ? ` slot ${slot}` : ""} (\`${args.name}\`)`;
   for (const k of unknown) {
     report(

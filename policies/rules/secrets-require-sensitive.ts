@@ -128,7 +128,12 @@ function checkDevelopmentValue(
   const fix = isCatalogueKey(name) ? `use \`sampleValue("${name}")\`` : "use a sample value";
   if (value === UNKNOWN && reason === undefined) {
     report(
-      unverifiable(subject, valueField, "whether it carries credentials", "development gets sample values only: give it a literal value"),
+      unverifiable(
+        subject,
+        valueField,
+        "whether it carries credentials",
+        "development gets sample values only: give it a literal value",
+      ),
     );
   } else if (value === UNKNOWN) {
     report(
@@ -136,10 +141,14 @@ function checkDevelopmentValue(
     );
   } else if (isCatalogueKey(name)) {
     if (!isSampleOf(name, value)) {
-      report(`${subject} targets development with a value that is not its sample: development gets sample values only; ${fix}`);
+      report(
+        `${subject} targets development with a value that is not its sample: development gets sample values only; ${fix}`,
+      );
     }
   } else if (reason !== undefined && typeof value === "string" && urlCarriesCredentials(value)) {
-    report(`${subject} targets development with a URL carrying credentials: development gets sample values only; ${fix}`);
+    report(
+      `${subject} targets development with a URL carrying credentials: development gets sample values only; ${fix}`,
+    );
   }
 }
 

@@ -3,7 +3,7 @@
  * baseline here is what a compliant stack really sends the pack during preview.
  */
 import { type CatalogueEntry, catalogueEntry } from "../../components/lib/catalogue";
-import { rotationComment, envVarResourceName, sampleValue } from "../../components/lib/env-plan";
+import { envVarResourceName, rotationComment, sampleValue } from "../../components/lib/env-plan";
 import { DYNAMIC_RESOURCE_TYPE, KIND } from "../../components/lib/resource-kinds";
 import { addDays, keepersFor, lastTurnOf, rotationWindow, type Slot } from "../../components/lib/rotation";
 import { TYPE } from "../../policies/lib/types";
@@ -94,7 +94,12 @@ export function dynamic(kind: string, name: string, props: Record<string, unknow
 }
 
 export function neonProject(props: Record<string, unknown> = {}): Res {
-  return dynamic(KIND.neonProject, "neon-project", { name: PROJECT_NAME, regionId: "aws-ap-southeast-2", pgVersion: 17, ...props });
+  return dynamic(KIND.neonProject, "neon-project", {
+    name: PROJECT_NAME,
+    regionId: "aws-ap-southeast-2",
+    pgVersion: 17,
+    ...props,
+  });
 }
 
 export function postgresRole(roleName: string, props: Record<string, unknown> = {}): Res {

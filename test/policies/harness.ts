@@ -6,6 +6,8 @@
  * real server downgrades to a non-blocking advisory note — so the harness fails the test instead if a
  * rule ever lets one escape.
  */
+
+import { UNKNOWN_SENTINELS, unknownCheckingProxy } from "../../policies/lib/preview";
 import type {
   PolicyResource,
   ResourceValidationArgs,
@@ -13,7 +15,6 @@ import type {
   StackValidationArgs,
   StackValidationPolicy,
 } from "../../policies/node_modules/@pulumi/policy";
-import { UNKNOWN_SENTINELS, unknownCheckingProxy } from "../../policies/lib/preview";
 
 /** Unknown-during-preview values, as the engine sends them. */
 export const U = UNKNOWN_SENTINELS;
@@ -60,7 +61,9 @@ const OPTS = {
 
 function escaped(err: unknown): never {
   if (err instanceof Error && err.constructor.name === "UnknownValueError") {
-    throw new Error(`the rule let an UnknownValueError escape, which the engine would only log as advisory: ${err.message}`);
+    throw new Error(
+      `the rule let an UnknownValueError escape, which the engine would only log as advisory: ${err.message}`,
+    );
   }
   throw err;
 }

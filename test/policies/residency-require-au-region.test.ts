@@ -26,14 +26,23 @@ describe("residency-require-au-region: compliant baselines", () => {
   it.each<[string, Res]>([
     ["Vercel project in syd1 without failover", vercelProject()],
     ["Neon project (dynamic) in aws-ap-southeast-2", neonProject()],
-    ["Neon project (bridged provider)", { type: TYPE.neonProject, name: "neon", props: { name: "mm-portal", regionId: "aws-ap-southeast-2" } }],
+    [
+      "Neon project (bridged provider)",
+      { type: TYPE.neonProject, name: "neon", props: { name: "mm-portal", regionId: "aws-ap-southeast-2" } },
+    ],
     ["Vercel variable (project id unknown during preview)", envVar("CLERK_SECRET_KEY", "production")],
     ["RandomPassword", randomPassword("NEON_MIGRATIONS_URL")],
     ["Postgres role", postgresRole("portal_app_a")],
     ["local env file", envFile({ CLERK_SECRET_KEY: vendorComment("CLERK_SECRET_KEY", "2026-11-01") })],
     ["AWS provider in Sydney", { type: "pulumi:providers:aws", name: "au", props: { region: "ap-southeast-2" } }],
-    ["Azure resource in Australia East", { type: "azure-native:resources:ResourceGroup", name: "rg", props: { location: "australiaeast" } }],
-    ["Neon branch (dynamic) naming the AU region", dynamic(KIND.neonBranch, "staging", { regionId: "aws-ap-southeast-2" })],
+    [
+      "Azure resource in Australia East",
+      { type: "azure-native:resources:ResourceGroup", name: "rg", props: { location: "australiaeast" } },
+    ],
+    [
+      "Neon branch (dynamic) naming the AU region",
+      dynamic(KIND.neonBranch, "staging", { regionId: "aws-ap-southeast-2" }),
+    ],
   ])("%s: no violations", async (_, res) => {
     expect(await violations(res)).toEqual([]);
   });
@@ -81,9 +90,9 @@ describe("residency-require-au-region: Vercel projects", () => {
   });
 
   it("reports one function region unknown during preview", async () => {
-    expect(await violations(vercelProject({ resourceConfig: { functionDefaultRegions: ["syd1", U.string] } }))).toEqual([
-      unverifiable(subject, "resourceConfig.functionDefaultRegions[1]"),
-    ]);
+    expect(await violations(vercelProject({ resourceConfig: { functionDefaultRegions: ["syd1", U.string] } }))).toEqual(
+      [unverifiable(subject, "resourceConfig.functionDefaultRegions[1]")],
+    );
   });
 
   it("reports the deprecated serverlessFunctionRegion abroad", async () => {
@@ -151,7 +160,11 @@ describe("residency-require-au-region: Neon projects", () => {
   });
 
   it("checks the bridged Neon provider's projects the same way", async () => {
-    const res: Res = { type: TYPE.neonProject, name: "neon", props: { name: "mm-portal", regionId: "aws-eu-central-1" } };
+    const res: Res = {
+      type: TYPE.neonProject,
+      name: "neon",
+      props: { name: "mm-portal", regionId: "aws-eu-central-1" },
+    };
     expect(await violations(res)).toEqual([
       "Neon project `neon` has `regionId` `aws-eu-central-1`; data must stay in Australia: use `aws-ap-southeast-2`",
     ]);
@@ -169,12 +182,16 @@ describe("residency-require-au-region: any other region or location input", () =
 
   it("names a dynamic resource by its kind", async () => {
     const res = dynamic(KIND.neonBranch, "staging", { regionId: "aws-eu-central-1" });
-    expect(await violations(res)).toEqual([outside(`\`staging\` (${KIND.neonBranch})`, "regionId", "aws-eu-central-1")]);
+    expect(await violations(res)).toEqual([
+      outside(`\`staging\` (${KIND.neonBranch})`, "regionId", "aws-eu-central-1"),
+    ]);
   });
 
   it("finds nested locations", async () => {
     const res: Res = { type: "example:index:Thing", name: "thing", props: { settings: { location: "westeurope" } } };
-    expect(await violations(res)).toEqual([outside("`thing` (example:index:Thing)", "settings.location", "westeurope")]);
+    expect(await violations(res)).toEqual([
+      outside("`thing` (example:index:Thing)", "settings.location", "westeurope"),
+    ]);
   });
 
   it("checks every member of a region list", async () => {
@@ -186,7 +203,11 @@ describe("residency-require-au-region: any other region or location input", () =
     const res: Res = {
       type: "example:index:Thing",
       name: "thing",
-      props: { primaryRegion: "eu-west-1", backupLocations: ["australiasoutheast", "japaneast"], regionName: "ap-southeast-2" },
+      props: {
+        primaryRegion: "eu-west-1",
+        backupLocations: ["australiasoutheast", "japaneast"],
+        regionName: "ap-southeast-2",
+      },
     };
     expect(await violations(res)).toEqual([
       outside("`thing` (example:index:Thing)", "primaryRegion", "eu-west-1"),
@@ -200,7 +221,11 @@ describe("residency-require-au-region: any other region or location input", () =
   });
 
   it("ignores unknown values under keys that name no region", async () => {
-    const res: Res = { type: "example:index:Thing", name: "thing", props: { endpoint: U.string, nested: U.object, region: "syd1" } };
+    const res: Res = {
+      type: "example:index:Thing",
+      name: "thing",
+      props: { endpoint: U.string, nested: U.object, region: "syd1" },
+    };
     expect(await violations(res)).toEqual([]);
   });
 });
