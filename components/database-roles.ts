@@ -47,17 +47,46 @@ export class DatabaseRoles extends pulumi.ComponentResource {
     assertSlots(args.passwords);
     const admin = secretAdmin(args.admin);
 
-    this.migrations = this.role(`${name}-migrations-role`, this.names.migrations, "migrations", args.passwords.migrations.valueOf("a"), args, admin);
+    this.migrations = this.role(
+      `${name}-migrations-role`,
+      this.names.migrations,
+      "migrations",
+      args.passwords.migrations.valueOf("a"),
+      args,
+      admin,
+    );
     const after = { dependsOn: [this.migrations] };
     this.app = {
       a: this.role(`${name}-app-a-role`, this.names.app.a, "app", args.passwords.app.valueOf("a"), args, admin, after),
       b: this.role(`${name}-app-b-role`, this.names.app.b, "app", args.passwords.app.valueOf("b"), args, admin, after),
     };
     this.readonly = {
-      a: this.role(`${name}-readonly-a-role`, this.names.readonly.a, "readonly", args.passwords.readonly.valueOf("a"), args, admin, after),
-      b: this.role(`${name}-readonly-b-role`, this.names.readonly.b, "readonly", args.passwords.readonly.valueOf("b"), args, admin, after),
+      a: this.role(
+        `${name}-readonly-a-role`,
+        this.names.readonly.a,
+        "readonly",
+        args.passwords.readonly.valueOf("a"),
+        args,
+        admin,
+        after,
+      ),
+      b: this.role(
+        `${name}-readonly-b-role`,
+        this.names.readonly.b,
+        "readonly",
+        args.passwords.readonly.valueOf("b"),
+        args,
+        admin,
+        after,
+      ),
     };
-    this.roles = [this.names.migrations, this.names.app.a, this.names.app.b, this.names.readonly.a, this.names.readonly.b];
+    this.roles = [
+      this.names.migrations,
+      this.names.app.a,
+      this.names.app.b,
+      this.names.readonly.a,
+      this.names.readonly.b,
+    ];
 
     const appSlot = args.passwords.app.currentSlot;
     const readonlySlot = args.passwords.readonly.currentSlot;
@@ -109,7 +138,8 @@ export function validatedNames(database: DatabaseConfig): RoleNames {
       identifierProblem("role", `role name from \`database.rolePrefix\` (${database.rolePrefix})`, n),
     ),
   ].filter((p): p is string => p !== undefined);
-  if (problems.length > 0) throw new Error(`database config is invalid:\n${[...new Set(problems)].map((p) => `  - ${p}`).join("\n")}`);
+  if (problems.length > 0)
+    throw new Error(`database config is invalid:\n${[...new Set(problems)].map((p) => `  - ${p}`).join("\n")}`);
   return names;
 }
 
@@ -129,10 +159,19 @@ function assertSlots(passwords: DatabasePasswords): void {
   }
 }
 
+/**
+ * Where the role provider always returns `host` and `port`. Pulumi mocks echo inputs instead, which have
+ * neither: the URL then names a host that can't resolve (RFC 2606 `.invalid`) rather than never
+ * resolving, so program tests still see every variable. Give the mock real values to test them.
+ */
+export const UNRESOLVED_HOST = "unresolved-host.invalid";
+
 function urlOf(role: PostgresRole, secret: RotatingSecret, slot: Slot, sslmode: SslMode): pulumi.Output<string> {
   return pulumi.secret(
     pulumi
       .all([role.name, role.host, role.port, role.database, secret.valueOf(slot)])
-      .apply(([user, host, port, database, password]) => postgresUrl({ user, password, host, port, database, sslmode })),
+      .apply(([user, host, port, database, password]) =>
+        postgresUrl({ user, password, host: host ?? UNRESOLVED_HOST, port: port ?? 5432, database, sslmode }),
+      ),
   );
 }

@@ -32,7 +32,13 @@ export class LocalDatabase extends pulumi.ComponentResource {
     const sandboxFile = path.resolve(args.sandboxFile ?? path.join(".sandbox", "postgres.json"));
     const roles = new DatabaseRoles(
       `${name}-roles`,
-      { database: args.database, passwords: args.passwords, admin: { sandboxFile }, sslmode: "disable", createDatabase: true },
+      {
+        database: args.database,
+        passwords: args.passwords,
+        admin: { sandboxFile },
+        sslmode: "disable",
+        createDatabase: true,
+      },
       { parent: this },
     );
     this.urls = roles.urls;

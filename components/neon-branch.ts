@@ -7,20 +7,38 @@
  * repeated); a protected branch is never deleted; the root branch is never deleted on its own (Neon
  * refuses, and it goes with its project).
  */
-import * as pulumi from "@pulumi/pulumi";
+
 import type { Branch } from "@neondatabase/api-client";
-import { DEFAULT_NEON_POLICY, isNotFound, NeonApiError, type NeonProviderOptions, type NeonSession, type NeonSettings, openSession, readNeonSettings } from "./lib/neon-api";
+import * as pulumi from "@pulumi/pulumi";
+import {
+  DEFAULT_NEON_POLICY,
+  isNotFound,
+  NeonApiError,
+  type NeonProviderOptions,
+  type NeonSession,
+  type NeonSettings,
+  openSession,
+  readNeonSettings,
+} from "./lib/neon-api";
 import { branchFailures, diffBranch, type NeonBranchInputs, type NeonBranchOutputs } from "./lib/neon-rules";
 import { KIND } from "./lib/resource-kinds";
 
 export type { NeonBranchInputs, NeonBranchOutputs } from "./lib/neon-rules";
 
 async function branchesNamed(session: NeonSession, projectId: string, name: string): Promise<Branch[]> {
-  const { branches } = await session.call(`listing branches of project ${projectId}`, (api) => api.listProjectBranches({ projectId, search: name }));
+  const { branches } = await session.call(`listing branches of project ${projectId}`, (api) =>
+    api.listProjectBranches({ projectId, search: name }),
+  );
   return branches.filter((b) => b.name === name);
 }
 
-async function setProtected(session: NeonSession, projectId: string, branch: Branch, wanted: boolean, name = branch.name): Promise<Branch> {
+async function setProtected(
+  session: NeonSession,
+  projectId: string,
+  branch: Branch,
+  wanted: boolean,
+  name = branch.name,
+): Promise<Branch> {
   if (branch.protected === wanted && branch.name === name) return branch;
   const updated = await session.call(`updating branch ${branch.name} of project ${projectId}`, (api) =>
     api.updateProjectBranch(projectId, branch.id, { branch: { name, protected: wanted } }),
@@ -63,7 +81,9 @@ async function createOrAdopt(session: NeonSession, inputs: NeonBranchInputs): Pr
   return { ...inputs, branchId: created.branch.id, parentId: parent.id };
 }
 
-export function neonBranchProvider(options: NeonProviderOptions = {}): pulumi.dynamic.ResourceProvider<NeonBranchInputs, NeonBranchOutputs> {
+export function neonBranchProvider(
+  options: NeonProviderOptions = {},
+): pulumi.dynamic.ResourceProvider<NeonBranchInputs, NeonBranchOutputs> {
   const policy = options.policy ?? DEFAULT_NEON_POLICY;
   const state: { settings: NeonSettings } = { settings: {} };
   const session = () => openSession(state.settings, policy);

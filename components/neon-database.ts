@@ -58,7 +58,12 @@ export class NeonDatabase extends pulumi.ComponentResource {
     );
     this.endpoint = new NeonEndpoint(
       `${name}-endpoint`,
-      { projectId: this.project.projectId, branchId: this.branch.branchId, databaseName: database.name, ownerRole: names.owner },
+      {
+        projectId: this.project.projectId,
+        branchId: this.branch.branchId,
+        databaseName: database.name,
+        ownerRole: names.owner,
+      },
       { parent: this },
     );
     const roles = new DatabaseRoles(

@@ -6,10 +6,25 @@
  * A branch has at most one read-write compute: create adopts it when Neon already made one (a project's
  * root branch gets one with the project).
  */
-import * as pulumi from "@pulumi/pulumi";
+
 import { type Endpoint, EndpointType } from "@neondatabase/api-client";
-import { DEFAULT_NEON_POLICY, isNotFound, type NeonProviderOptions, type NeonSession, type NeonSettings, openSession, readNeonSettings } from "./lib/neon-api";
-import { diffEndpoint, ENDPOINT_SECRET_OUTPUTS, endpointFailures, type NeonEndpointInputs, type NeonEndpointOutputs } from "./lib/neon-rules";
+import * as pulumi from "@pulumi/pulumi";
+import {
+  DEFAULT_NEON_POLICY,
+  isNotFound,
+  type NeonProviderOptions,
+  type NeonSession,
+  type NeonSettings,
+  openSession,
+  readNeonSettings,
+} from "./lib/neon-api";
+import {
+  diffEndpoint,
+  ENDPOINT_SECRET_OUTPUTS,
+  endpointFailures,
+  type NeonEndpointInputs,
+  type NeonEndpointOutputs,
+} from "./lib/neon-rules";
 import { KIND } from "./lib/resource-kinds";
 
 export type { NeonEndpointInputs, NeonEndpointOutputs } from "./lib/neon-rules";
@@ -29,7 +44,9 @@ async function converge(session: NeonSession, inputs: NeonEndpointInputs, endpoi
     endpoint.autoscaling_limit_max_cu === wanted.autoscaling_limit_max_cu &&
     endpoint.suspend_timeout_seconds === wanted.suspend_timeout_seconds;
   if (same) return endpoint;
-  const updated = await session.call(`updating compute ${endpoint.id}`, (api) => api.updateProjectEndpoint(inputs.projectId, endpoint.id, { endpoint: wanted }));
+  const updated = await session.call(`updating compute ${endpoint.id}`, (api) =>
+    api.updateProjectEndpoint(inputs.projectId, endpoint.id, { endpoint: wanted }),
+  );
   await session.wait(inputs.projectId, updated.operations);
   return updated.endpoint;
 }
@@ -47,11 +64,23 @@ async function adminUri(session: NeonSession, inputs: NeonEndpointInputs, endpoi
   return uri;
 }
 
-async function outputs(session: NeonSession, inputs: NeonEndpointInputs, endpoint: Endpoint): Promise<NeonEndpointOutputs> {
-  return { ...inputs, endpointId: endpoint.id, host: endpoint.host, regionId: endpoint.region_id, adminUri: await adminUri(session, inputs, endpoint.id) };
+async function outputs(
+  session: NeonSession,
+  inputs: NeonEndpointInputs,
+  endpoint: Endpoint,
+): Promise<NeonEndpointOutputs> {
+  return {
+    ...inputs,
+    endpointId: endpoint.id,
+    host: endpoint.host,
+    regionId: endpoint.region_id,
+    adminUri: await adminUri(session, inputs, endpoint.id),
+  };
 }
 
-export function neonEndpointProvider(options: NeonProviderOptions = {}): pulumi.dynamic.ResourceProvider<NeonEndpointInputs, NeonEndpointOutputs> {
+export function neonEndpointProvider(
+  options: NeonProviderOptions = {},
+): pulumi.dynamic.ResourceProvider<NeonEndpointInputs, NeonEndpointOutputs> {
   const policy = options.policy ?? DEFAULT_NEON_POLICY;
   const state: { settings: NeonSettings } = { settings: {} };
   const session = () => openSession(state.settings, policy);
@@ -67,13 +96,17 @@ export function neonEndpointProvider(options: NeonProviderOptions = {}): pulumi.
     },
     async create(inputs) {
       const s = session();
-      const { endpoints } = await s.call(`listing computes of branch ${inputs.branchId}`, (api) => api.listProjectBranchEndpoints(inputs.projectId, inputs.branchId));
+      const { endpoints } = await s.call(`listing computes of branch ${inputs.branchId}`, (api) =>
+        api.listProjectBranchEndpoints(inputs.projectId, inputs.branchId),
+      );
       let endpoint = endpoints.find((e) => e.type === EndpointType.ReadWrite);
       if (endpoint) {
         endpoint = await converge(s, inputs, endpoint);
       } else {
         const created = await s.call(`creating the compute of branch ${inputs.branchId}`, (api) =>
-          api.createProjectEndpoint(inputs.projectId, { endpoint: { branch_id: inputs.branchId, type: EndpointType.ReadWrite, ...settingsOf(inputs) } }),
+          api.createProjectEndpoint(inputs.projectId, {
+            endpoint: { branch_id: inputs.branchId, type: EndpointType.ReadWrite, ...settingsOf(inputs) },
+          }),
         );
         await s.wait(inputs.projectId, created.operations);
         endpoint = created.endpoint;
@@ -83,10 +116,18 @@ export function neonEndpointProvider(options: NeonProviderOptions = {}): pulumi.
     },
     async read(id, props) {
       const old = props as NeonEndpointOutputs;
-      const { endpoint } = await session().call(`reading compute ${id}`, (api) => api.getProjectEndpoint(old.projectId, id));
+      const { endpoint } = await session().call(`reading compute ${id}`, (api) =>
+        api.getProjectEndpoint(old.projectId, id),
+      );
       return {
         id,
-        props: { ...old, host: endpoint.host, minCu: endpoint.autoscaling_limit_min_cu, maxCu: endpoint.autoscaling_limit_max_cu, suspendTimeoutSeconds: endpoint.suspend_timeout_seconds },
+        props: {
+          ...old,
+          host: endpoint.host,
+          minCu: endpoint.autoscaling_limit_min_cu,
+          maxCu: endpoint.autoscaling_limit_max_cu,
+          suspendTimeoutSeconds: endpoint.suspend_timeout_seconds,
+        },
       };
     },
     async update(id, _olds, news) {

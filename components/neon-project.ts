@@ -8,35 +8,67 @@
  * share it (`"shared"`): they look it up and never change or delete it. A change of region is refused;
  * a protected project can't be deleted.
  */
-import * as pulumi from "@pulumi/pulumi";
+
 import type { Api, ProjectListItem } from "@neondatabase/api-client";
-import { DEFAULT_NEON_POLICY, isNotFound, NeonApiError, type NeonProviderOptions, type NeonSession, type NeonSettings, openSession, readNeonSettings } from "./lib/neon-api";
-import { diffProject, type NeonProjectInputs, type NeonProjectOutputs, projectFailures, regionChangeMessage } from "./lib/neon-rules";
+import * as pulumi from "@pulumi/pulumi";
+import {
+  DEFAULT_NEON_POLICY,
+  isNotFound,
+  NeonApiError,
+  type NeonProviderOptions,
+  type NeonSession,
+  type NeonSettings,
+  openSession,
+  readNeonSettings,
+} from "./lib/neon-api";
+import {
+  diffProject,
+  type NeonProjectInputs,
+  type NeonProjectOutputs,
+  projectFailures,
+  regionChangeMessage,
+} from "./lib/neon-rules";
 import { KIND } from "./lib/resource-kinds";
 
 export type { NeonProjectInputs, NeonProjectOutputs } from "./lib/neon-rules";
 
-async function findProject(session: NeonSession, name: string, orgId: string | undefined): Promise<ProjectListItem | undefined> {
+async function findProject(
+  session: NeonSession,
+  name: string,
+  orgId: string | undefined,
+): Promise<ProjectListItem | undefined> {
   const found: ProjectListItem[] = [];
   let cursor: string | undefined;
   for (let page = 0; page < 20; page++) {
     const result = await session.call(`listing Neon projects named ${name}`, (api: Api<unknown>) =>
-      api.listProjects({ search: name, limit: 400, ...(orgId ? { org_id: orgId } : {}), ...(cursor ? { cursor } : {}) }),
+      api.listProjects({
+        search: name,
+        limit: 400,
+        ...(orgId ? { org_id: orgId } : {}),
+        ...(cursor ? { cursor } : {}),
+      }),
     );
-    found.push(...result.projects.filter((p) => p.name === name));
+    for (const p of result.projects) if (p.name === name && !found.some((f) => f.id === p.id)) found.push(p);
     const next = result.pagination?.cursor;
     if (!next || result.projects.length === 0 || next === cursor) break;
     cursor = next;
   }
   if (found.length > 1) {
-    throw new NeonApiError(`${found.length} Neon projects are named \`${name}\` (${found.map((p) => p.id).join(", ")}): rename the extra ones in the Neon console`);
+    throw new NeonApiError(
+      `${found.length} Neon projects are named \`${name}\` (${found.map((p) => p.id).join(", ")}): rename the extra ones in the Neon console`,
+    );
   }
   return found[0];
 }
 
-function assertMatches(project: Pick<ProjectListItem, "id" | "region_id" | "pg_version">, inputs: NeonProjectInputs): void {
+function assertMatches(
+  project: Pick<ProjectListItem, "id" | "region_id" | "pg_version">,
+  inputs: NeonProjectInputs,
+): void {
   if (project.region_id !== inputs.regionId) {
-    throw new NeonApiError(`Neon project \`${inputs.name}\` (${project.id}) exists in ${project.region_id}; ${regionChangeMessage(inputs.name, project.region_id, inputs.regionId)}`);
+    throw new NeonApiError(
+      `Neon project \`${inputs.name}\` (${project.id}) exists in ${project.region_id}; ${regionChangeMessage(inputs.name, project.region_id, inputs.regionId)}`,
+    );
   }
   if (project.pg_version !== inputs.pgVersion) {
     throw new NeonApiError(
@@ -46,13 +78,19 @@ function assertMatches(project: Pick<ProjectListItem, "id" | "region_id" | "pg_v
 }
 
 async function defaultBranchId(session: NeonSession, projectId: string): Promise<string> {
-  const { branches } = await session.call(`listing branches of project ${projectId}`, (api) => api.listProjectBranches({ projectId }));
+  const { branches } = await session.call(`listing branches of project ${projectId}`, (api) =>
+    api.listProjectBranches({ projectId }),
+  );
   const root = branches.find((b) => b.default) ?? branches.find((b) => !b.parent_id);
   if (!root) throw new NeonApiError(`Neon project ${projectId} has no default branch`);
   return root.id;
 }
 
-async function createOrAdopt(session: NeonSession, inputs: NeonProjectInputs, settings: NeonSettings): Promise<NeonProjectOutputs> {
+async function createOrAdopt(
+  session: NeonSession,
+  inputs: NeonProjectInputs,
+  settings: NeonSettings,
+): Promise<NeonProjectOutputs> {
   const existing = await findProject(session, inputs.name, settings.orgId);
   if (existing) {
     assertMatches(existing, inputs);
@@ -79,7 +117,9 @@ async function createOrAdopt(session: NeonSession, inputs: NeonProjectInputs, se
   return { ...inputs, projectId: created.project.id, defaultBranchId: created.branch.id };
 }
 
-export function neonProjectProvider(options: NeonProviderOptions = {}): pulumi.dynamic.ResourceProvider<NeonProjectInputs, NeonProjectOutputs> {
+export function neonProjectProvider(
+  options: NeonProviderOptions = {},
+): pulumi.dynamic.ResourceProvider<NeonProjectInputs, NeonProjectOutputs> {
   const policy = options.policy ?? DEFAULT_NEON_POLICY;
   // Filled by `configure` in the provider process; empty whenever the provider is serialised.
   const state: { settings: NeonSettings } = { settings: {} };
@@ -102,14 +142,24 @@ export function neonProjectProvider(options: NeonProviderOptions = {}): pulumi.d
     async read(id, props) {
       const s = session();
       const { project } = await s.call(`reading Neon project ${id}`, (api) => api.getProject(id));
-      return { id, props: { ...(props as NeonProjectOutputs), name: project.name, regionId: project.region_id, pgVersion: project.pg_version } };
+      return {
+        id,
+        props: {
+          ...(props as NeonProjectOutputs),
+          name: project.name,
+          regionId: project.region_id,
+          pgVersion: project.pg_version,
+        },
+      };
     },
     async update(id, olds, news) {
       const s = session();
       const { project } = await s.call(`reading Neon project ${id}`, (api) => api.getProject(id));
       assertMatches(project, news);
       if (news.lifecycle === "owned" && project.name !== news.name) {
-        const updated = await s.call(`renaming Neon project ${id}`, (api) => api.updateProject(id, { project: { name: news.name } }));
+        const updated = await s.call(`renaming Neon project ${id}`, (api) =>
+          api.updateProject(id, { project: { name: news.name } }),
+        );
         await s.wait(id, updated.operations);
       }
       return { outs: { ...news, projectId: id, defaultBranchId: olds.defaultBranchId } };

@@ -14,8 +14,8 @@ import { quoteIdent } from "./lib/identifiers";
 import {
   type AdminConnection,
   connectAdmin,
-  type PostgresAdmin,
   describeConnection,
+  type PostgresAdmin,
   PostgresAdminError,
   resolveAdmin,
   scrub,
@@ -44,6 +44,9 @@ export type { PostgresRoleInputs, PostgresRoleOutputs } from "./lib/role-inputs"
 export class PostgresRoleError extends Error {
   constructor(message: string) {
     super(message);
+    // Pulumi's closure serialiser turns `super(message)` into `Error.call(this, message)`, which sets no
+    // message: without this line, errors thrown in the provider process would arrive empty.
+    this.message = message;
     this.name = "PostgresRoleError";
   }
 }
@@ -74,17 +77,28 @@ const SQLSTATE_DEPENDENT_OBJECTS = "2BP01";
 function assertValid(inputs: PostgresRoleInputs): void {
   const failures = roleInputFailures(inputs);
   if (failures.length > 0) {
-    throw new PostgresRoleError(`role \`${inputs.name}\` has invalid inputs, nothing was changed:\n${failures.map((f) => `  - ${f.reason}`).join("\n")}`);
+    throw new PostgresRoleError(
+      `role \`${inputs.name}\` has invalid inputs, nothing was changed:\n${failures.map((f) => `  - ${f.reason}`).join("\n")}`,
+    );
   }
 }
 
-async function exec(client: Client, conn: AdminConnection, database: string, sql: string, what: string, secrets: string[] = []): Promise<void> {
+async function exec(
+  client: Client,
+  conn: AdminConnection,
+  database: string,
+  sql: string,
+  what: string,
+  secrets: string[] = [],
+): Promise<void> {
   try {
     await client.query(sql);
   } catch (err) {
     // The statement itself is not echoed: it may hold a password verifier.
     const message = scrub((err as Error).message, conn.password, ...secrets);
-    throw new PostgresRoleError(`${what} failed at ${describeConnection(conn, database)}: ${message}; nothing was changed`);
+    throw new PostgresRoleError(
+      `${what} failed at ${describeConnection(conn, database)}: ${message}; nothing was changed`,
+    );
   }
 }
 
@@ -106,13 +120,23 @@ async function ensureDatabase(conn: AdminConnection, database: string): Promise<
   const client = await connectAdmin(conn, conn.database);
   try {
     const found = await client.query("SELECT 1 FROM pg_database WHERE datname = $1", [database]);
-    if (found.rowCount === 0) await exec(client, conn, conn.database, `CREATE DATABASE ${quoteIdent(database)}`, `creating database "${database}"`);
+    if (found.rowCount === 0)
+      await exec(
+        client,
+        conn,
+        conn.database,
+        `CREATE DATABASE ${quoteIdent(database)}`,
+        `creating database "${database}"`,
+      );
   } finally {
     await client.end().catch(() => undefined);
   }
 }
 
-async function withAdmin<T>(inputs: PostgresRoleInputs, body: (client: Client, conn: AdminConnection) => Promise<T>): Promise<T> {
+async function withAdmin<T>(
+  inputs: PostgresRoleInputs,
+  body: (client: Client, conn: AdminConnection) => Promise<T>,
+): Promise<T> {
   let conn: AdminConnection;
   try {
     conn = resolveAdmin(inputs.admin);
@@ -142,7 +166,8 @@ async function ensureCanSetRole(client: Client, conn: AdminConnection, database:
   const superuser = await scalar<boolean>(client, "SELECT rolsuper FROM pg_roles WHERE rolname = current_user");
   if (superuser) return;
   const canSet = await scalar<boolean>(client, "SELECT pg_has_role(current_user, $1, 'SET')", [role]);
-  if (!canSet) await exec(client, conn, database, allowSetRoleStatement(role), `letting the administrator act as "${role}"`);
+  if (!canSet)
+    await exec(client, conn, database, allowSetRoleStatement(role), `letting the administrator act as "${role}"`);
 }
 
 async function currentMemberships(client: Client, role: string): Promise<string[]> {
@@ -183,17 +208,35 @@ export async function applyRole(inputs: PostgresRoleInputs): Promise<PostgresRol
       await ensureCanSetRole(client, conn, db, inputs.migrationsRole);
       const plan = grantPlan({ ...inputs, role: inputs.name, serverVersionNum: version });
       for (const sql of plan.asAdmin) await exec(client, conn, db, sql, `granting to "${inputs.name}"`);
-      await exec(client, conn, db, `SET LOCAL ROLE ${quoteIdent(inputs.migrationsRole)}`, `acting as "${inputs.migrationsRole}"`);
+      await exec(
+        client,
+        conn,
+        db,
+        `SET LOCAL ROLE ${quoteIdent(inputs.migrationsRole)}`,
+        `acting as "${inputs.migrationsRole}"`,
+      );
       for (const sql of plan.asSchemaOwner) await exec(client, conn, db, sql, `granting to "${inputs.name}"`);
       await exec(client, conn, db, "RESET ROLE", "resetting the role");
 
       const wanted = [...new Set(inputs.inRoles)];
       const have = await currentMemberships(client, inputs.name);
       for (const group of have.filter((g) => !wanted.includes(g))) {
-        await exec(client, conn, db, revokeMembershipStatement(group, inputs.name), `revoking "${group}" from "${inputs.name}"`);
+        await exec(
+          client,
+          conn,
+          db,
+          revokeMembershipStatement(group, inputs.name),
+          `revoking "${group}" from "${inputs.name}"`,
+        );
       }
       for (const group of wanted.filter((g) => !have.includes(g))) {
-        await exec(client, conn, db, grantMembershipStatement(group, inputs.name), `granting "${group}" to "${inputs.name}"`);
+        await exec(
+          client,
+          conn,
+          db,
+          grantMembershipStatement(group, inputs.name),
+          `granting "${group}" to "${inputs.name}"`,
+        );
       }
       await verifyRole(client, conn, inputs);
     });
@@ -242,7 +285,9 @@ async function ownedObjects(client: Client, role: string): Promise<OwnedObject[]
 
 function describeOwned(objects: readonly OwnedObject[], here: string): string[] {
   return objects.map((o) =>
-    o.description ? `${o.description}${o.database && o.database !== here ? ` (database ${o.database})` : ""}` : `an object in database ${o.database}`,
+    o.description
+      ? `${o.description}${o.database && o.database !== here ? ` (database ${o.database})` : ""}`
+      : `an object in database ${o.database}`,
   );
 }
 
@@ -257,7 +302,8 @@ export async function dropRole(props: PostgresRoleOutputs): Promise<DropOutcome>
       const elsewhere = owned.filter((o) => o.database !== db);
       let reassigned: string[] = [];
       if (owned.length > 0) {
-        const listed = described.slice(0, 10).join("; ") + (described.length > 10 ? `; and ${described.length - 10} more` : "");
+        const listed =
+          described.slice(0, 10).join("; ") + (described.length > 10 ? `; and ${described.length - 10} more` : "");
         if (props.onDeleteOwned === "refuse" || props.kind === "migrations") {
           throw new RoleOwnsObjectsError(
             `refusing to drop role \`${props.name}\` at ${describeConnection(conn, db)}: it owns ${owned.length} object(s) (${listed}), and dropping them would lose data. Reassign them (REASSIGN OWNED BY ${quoteIdent(props.name)} TO <role>) or drop them yourself, then retry; nothing was changed`,
@@ -277,15 +323,28 @@ export async function dropRole(props: PostgresRoleOutputs): Promise<DropOutcome>
       const version = Number(await scalar<string>(client, "SHOW server_version_num"));
       const plan = revokePlan({ ...props, role: props.name, serverVersionNum: version });
       for (const sql of plan.asAdmin) await exec(client, conn, db, sql, `revoking from "${props.name}"`);
-      const schemaExists = (await scalar<number>(client, "SELECT 1 FROM pg_namespace WHERE nspname = $1", [props.schema])) === 1;
+      const schemaExists =
+        (await scalar<number>(client, "SELECT 1 FROM pg_namespace WHERE nspname = $1", [props.schema])) === 1;
       if (plan.asSchemaOwner.length > 0 && schemaExists && (await roleExists(client, props.migrationsRole))) {
         await ensureCanSetRole(client, conn, db, props.migrationsRole);
-        await exec(client, conn, db, `SET LOCAL ROLE ${quoteIdent(props.migrationsRole)}`, `acting as "${props.migrationsRole}"`);
+        await exec(
+          client,
+          conn,
+          db,
+          `SET LOCAL ROLE ${quoteIdent(props.migrationsRole)}`,
+          `acting as "${props.migrationsRole}"`,
+        );
         for (const sql of plan.asSchemaOwner) await exec(client, conn, db, sql, `revoking from "${props.name}"`);
         await exec(client, conn, db, "RESET ROLE", "resetting the role");
       }
       for (const group of await currentMemberships(client, props.name)) {
-        await exec(client, conn, db, revokeMembershipStatement(group, props.name), `revoking "${group}" from "${props.name}"`);
+        await exec(
+          client,
+          conn,
+          db,
+          revokeMembershipStatement(group, props.name),
+          `revoking "${group}" from "${props.name}"`,
+        );
       }
       try {
         await client.query(`DROP ROLE ${quoteIdent(props.name)}`);
@@ -299,7 +358,11 @@ export async function dropRole(props: PostgresRoleOutputs): Promise<DropOutcome>
         );
       }
       if (reassigned.length > 0) {
-        pulumi.log.warn(`role ${props.name} owned ${reassigned.length} object(s); ownership moved to ${props.migrationsRole}: ${reassigned.join("; ")}`);
+        // The engine shows a provider's stderr; `pulumi.log` would capture the whole SDK into the
+        // serialised provider, and has no engine connection in the provider process anyway.
+        console.warn(
+          `warning: role ${props.name} owned ${reassigned.length} object(s); ownership moved to ${props.migrationsRole}, nothing was dropped: ${reassigned.join("; ")}`,
+        );
       }
       return { dropped: true, reassigned };
     });
@@ -310,10 +373,22 @@ export async function dropRole(props: PostgresRoleOutputs): Promise<DropOutcome>
  * REASSIGN OWNED needs the privileges of both roles. A non-superuser administrator holds them with SET
  * but without INHERIT, so it is given INHERIT for this transaction only and set back afterwards.
  */
-async function reassignOwned(client: Client, conn: AdminConnection, db: string, from: string, to: string): Promise<void> {
+async function reassignOwned(
+  client: Client,
+  conn: AdminConnection,
+  db: string,
+  from: string,
+  to: string,
+): Promise<void> {
   const superuser = await scalar<boolean>(client, "SELECT rolsuper FROM pg_roles WHERE rolname = current_user");
   const grant = (role: string, inherit: boolean) =>
-    exec(client, conn, db, `GRANT ${quoteIdent(role)} TO CURRENT_USER WITH INHERIT ${inherit ? "TRUE" : "FALSE"}, SET TRUE`, `letting the administrator act as "${role}"`);
+    exec(
+      client,
+      conn,
+      db,
+      `GRANT ${quoteIdent(role)} TO CURRENT_USER WITH INHERIT ${inherit ? "TRUE" : "FALSE"}, SET TRUE`,
+      `letting the administrator act as "${role}"`,
+    );
   const inherited: string[] = [];
   if (!superuser) {
     for (const role of [from, to]) {
@@ -323,7 +398,13 @@ async function reassignOwned(client: Client, conn: AdminConnection, db: string, 
       }
     }
   }
-  await exec(client, conn, db, `REASSIGN OWNED BY ${quoteIdent(from)} TO ${quoteIdent(to)}`, `reassigning objects of "${from}" to "${to}"`);
+  await exec(
+    client,
+    conn,
+    db,
+    `REASSIGN OWNED BY ${quoteIdent(from)} TO ${quoteIdent(to)}`,
+    `reassigning objects of "${from}" to "${to}"`,
+  );
   for (const role of inherited) if (role === to) await grant(role, false);
 }
 
@@ -357,7 +438,10 @@ export function postgresRoleProvider(): pulumi.dynamic.ResourceProvider<Postgres
 /** A URL administrator is a secret; a sandbox file path is not (the file is read by the provider). */
 export function secretAdmin(admin: pulumi.Input<PostgresAdmin>): pulumi.Input<PostgresAdmin> {
   const isSandbox =
-    typeof admin === "object" && admin !== null && !pulumi.Output.isInstance(admin) && typeof (admin as { sandboxFile?: unknown }).sandboxFile === "string";
+    typeof admin === "object" &&
+    admin !== null &&
+    !pulumi.Output.isInstance(admin) &&
+    typeof (admin as { sandboxFile?: unknown }).sandboxFile === "string";
   return isSandbox ? admin : pulumi.secret(admin);
 }
 

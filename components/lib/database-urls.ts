@@ -42,6 +42,9 @@ export interface PostgresUrlParts {
 export class DatabaseUrlError extends Error {
   constructor(message: string) {
     super(message);
+    // Pulumi's closure serialiser turns `super(message)` into `Error.call(this, message)`, which sets no
+    // message: without this line, errors thrown in the provider process would arrive empty.
+    this.message = message;
     this.name = "DatabaseUrlError";
   }
 }

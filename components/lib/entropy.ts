@@ -1,9 +1,9 @@
 /**
  * Password strength, as a guard against a misconfigured generator (a short length, a tiny alphabet, a
  * sample value left in config). Pure. It estimates the entropy of a random-looking string: log2 of the
- * alphabet its character classes span, per character, counting at most twice as many characters as the
- * string has distinct ones (runs and repeats add little). It can't see dictionary words: passwords here
- * come from `RotatingSecret`, not from people.
+ * alphabet its character classes span, per character of new information (a repeat of an earlier run
+ * counts as one), and at most twice as many characters as the string has distinct ones. It can't see
+ * dictionary words: passwords here come from `RotatingSecret`, not from people.
  */
 
 export const MIN_PASSWORD_BITS = 60;
@@ -22,8 +22,28 @@ export function estimateEntropyBits(value: string): number {
   if (chars.length === 0) return 0;
   const pool = CLASSES.filter((c) => c.test.test(value)).reduce((sum, c) => sum + c.size, 0);
   const distinct = new Set(chars).size;
-  const effectiveLength = Math.min(chars.length, 2 * distinct);
+  // 256 characters already give far more than enough bits; the cap bounds the quadratic scan.
+  const effectiveLength = Math.min(novelLength(chars.slice(0, 256)), 2 * distinct);
   return effectiveLength * Math.log2(pool);
+}
+
+/**
+ * Characters of new information, LZ77-style: a run that repeats an earlier substring of 3 or more
+ * characters counts as one (`hunter2hunter2` counts 8, not 14).
+ */
+function novelLength(chars: readonly string[]): number {
+  let count = 0;
+  for (let i = 0; i < chars.length; ) {
+    let longest = 0;
+    for (let start = 0; start < i; start++) {
+      let n = 0;
+      while (i + n < chars.length && start + n < i && chars[start + n] === chars[i + n]) n++;
+      longest = Math.max(longest, n);
+    }
+    count++;
+    i += longest >= 3 ? longest : 1;
+  }
+  return count;
 }
 
 /**

@@ -6,7 +6,15 @@
  * Authorization header).
  */
 import { type Api, createApiClient, type Operation } from "@neondatabase/api-client";
-import { DEFAULT_RETRY_POLICY, parseRetryAfter, type RetryDecision, type RetryPolicy, realSleep, RetriesExhaustedError, withRetry } from "./retry";
+import {
+  DEFAULT_RETRY_POLICY,
+  parseRetryAfter,
+  RetriesExhaustedError,
+  type RetryDecision,
+  type RetryPolicy,
+  realSleep,
+  withRetry,
+} from "./retry";
 
 /** Stack config keys the Neon providers read in `configure` (never from resource inputs). */
 export const NEON_CONFIG_KEYS = {
@@ -32,10 +40,9 @@ export interface ConfigSource {
 }
 
 export function readNeonSettings(config: ConfigSource, env: NodeJS.ProcessEnv = process.env): NeonSettings {
-  const pick = (key: keyof typeof NEON_CONFIG_KEYS) => {
-    const value = config.get(NEON_CONFIG_KEYS[key]) ?? env[NEON_ENV_KEYS[key]];
-    return value && value.trim() !== "" ? value.trim() : undefined;
-  };
+  const present = (value: string | undefined) => (value && value.trim() !== "" ? value.trim() : undefined);
+  const pick = (key: keyof typeof NEON_CONFIG_KEYS) =>
+    present(config.get(NEON_CONFIG_KEYS[key])) ?? present(env[NEON_ENV_KEYS[key]]);
   return { apiKey: pick("apiKey"), apiHost: pick("apiHost"), orgId: pick("orgId") };
 }
 
@@ -62,6 +69,9 @@ export class NeonApiError extends Error {
     readonly status?: number,
   ) {
     super(message);
+    // Pulumi's closure serialiser turns `super(message)` into `Error.call(this, message)`, which sets no
+    // message: without this line, errors thrown in the provider process would arrive empty.
+    this.message = message;
     this.name = "NeonApiError";
   }
 }
@@ -106,12 +116,17 @@ export function describeApiError(what: string, error: unknown, apiHost?: string)
   if (error instanceof NeonApiError) return error;
   if (error instanceof RetriesExhaustedError) {
     const inner = describeApiError(what, error.last, apiHost);
-    return new NeonApiError(`${inner.message} (still failing after ${error.attempts} attempts with backoff)`, inner.status);
+    return new NeonApiError(
+      `${inner.message} (still failing after ${error.attempts} attempts with backoff)`,
+      inner.status,
+    );
   }
   const shape = error as HttpErrorShape;
   const status = shape?.response?.status;
   if (status === undefined) {
-    return new NeonApiError(`${what}: can't reach the Neon API${apiHost ? ` at ${apiHost}` : ""} (${shape?.code ?? "network error"})`);
+    return new NeonApiError(
+      `${what}: can't reach the Neon API${apiHost ? ` at ${apiHost}` : ""} (${shape?.code ?? "network error"})`,
+    );
   }
   const data = (shape.response?.data ?? {}) as { message?: unknown; request_id?: unknown };
   const message = typeof data.message === "string" ? data.message : "no message";
@@ -141,8 +156,9 @@ export async function neonCall<T>(
   }
 }
 
-const DONE = new Set(["finished", "skipped"]);
-const FAILED = new Set(["error", "cancelled"]);
+// Arrays, not Sets: Pulumi's closure serialiser turns a captured Set into a plain object.
+const DONE: readonly string[] = ["finished", "skipped"];
+const FAILED: readonly string[] = ["error", "cancelled"];
 
 /**
  * Waits until every operation is done. `failed` is not final (Neon retries it), `error` and `cancelled`
@@ -159,9 +175,11 @@ export async function waitForOperations(
   for (const initial of operations ?? []) {
     let op = initial;
     let interval = policy.pollIntervalMs;
-    while (!DONE.has(op.status)) {
-      if (FAILED.has(op.status)) {
-        throw new NeonApiError(`Neon operation ${op.id} (${op.action}) on project ${projectId} ended with status ${op.status}${op.error ? `: ${op.error}` : ""}`);
+    while (!DONE.includes(op.status)) {
+      if (FAILED.includes(op.status)) {
+        throw new NeonApiError(
+          `Neon operation ${op.id} (${op.action}) on project ${projectId} ended with status ${op.status}${op.error ? `: ${op.error}` : ""}`,
+        );
       }
       if (Date.now() > deadline) {
         throw new NeonApiError(
@@ -170,7 +188,9 @@ export async function waitForOperations(
       }
       await sleep(interval);
       interval = Math.min(5_000, interval * 1.5);
-      op = (await neonCall(`polling operation ${op.id}`, () => api.getProjectOperation(projectId, op.id), policy, sleep)).operation;
+      op = (
+        await neonCall(`polling operation ${op.id}`, () => api.getProjectOperation(projectId, op.id), policy, sleep)
+      ).operation;
     }
   }
 }
@@ -182,7 +202,11 @@ export interface NeonSession {
   wait(projectId: string, operations: readonly Operation[] | undefined): Promise<void>;
 }
 
-export function openSession(settings: NeonSettings, policy: NeonCallPolicy = DEFAULT_NEON_POLICY, sleep: (ms: number) => Promise<void> = realSleep): NeonSession {
+export function openSession(
+  settings: NeonSettings,
+  policy: NeonCallPolicy = DEFAULT_NEON_POLICY,
+  sleep: (ms: number) => Promise<void> = realSleep,
+): NeonSession {
   const api = neonClient(settings, policy);
   return {
     api,

@@ -3,7 +3,6 @@
  * connection URI) or from the local sandbox file (`.sandbox/postgres.json`, written by
  * `scripts/sandbox.ts`). No Pulumi resources. Every error names host and database, never a password.
  */
-import { readFileSync } from "node:fs";
 import { Client, type ClientConfig } from "pg";
 import { parsePostgresUrl } from "./database-urls";
 
@@ -36,6 +35,9 @@ export interface AdminConnection {
 export class PostgresAdminError extends Error {
   constructor(message: string) {
     super(message);
+    // Pulumi's closure serialiser turns `super(message)` into `Error.call(this, message)`, which sets no
+    // message: without this line, errors thrown in the provider process would arrive empty.
+    this.message = message;
     this.name = "PostgresAdminError";
   }
 }
@@ -43,7 +45,10 @@ export class PostgresAdminError extends Error {
 export function readSandboxFile(file: string): SandboxConnection {
   let text: string;
   try {
-    text = readFileSync(file, "utf8");
+    // Required here rather than imported: Pulumi serialises this provider code, and under vitest (the
+    // mocks tests) an imported builtin is a module object the serialiser can't turn into `require`.
+    const fs: typeof import("node:fs") = require("node:fs");
+    text = fs.readFileSync(file, "utf8");
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     throw new PostgresAdminError(
@@ -56,11 +61,17 @@ export function readSandboxFile(file: string): SandboxConnection {
   try {
     value = JSON.parse(text) as Partial<SandboxConnection>;
   } catch {
-    throw new PostgresAdminError(`the local Postgres sandbox file ${file} is not JSON: restart the sandbox to rewrite it`);
+    throw new PostgresAdminError(
+      `the local Postgres sandbox file ${file} is not JSON: restart the sandbox to rewrite it`,
+    );
   }
-  const missing = (["host", "port", "user", "password", "database"] as const).filter((k) => value[k] === undefined || value[k] === "");
+  const missing = (["host", "port", "user", "password", "database"] as const).filter(
+    (k) => value[k] === undefined || value[k] === "",
+  );
   if (missing.length > 0) {
-    throw new PostgresAdminError(`the local Postgres sandbox file ${file} lacks ${missing.join(", ")}: restart the sandbox to rewrite it`);
+    throw new PostgresAdminError(
+      `the local Postgres sandbox file ${file} lacks ${missing.join(", ")}: restart the sandbox to rewrite it`,
+    );
   }
   return value as SandboxConnection;
 }
@@ -71,7 +82,14 @@ export function resolveAdmin(admin: PostgresAdmin): AdminConnection {
     return { ...url, ssl: url.sslmode !== undefined && url.sslmode !== "disable" };
   }
   const file = readSandboxFile(admin.sandboxFile);
-  return { host: file.host, port: Number(file.port), user: file.user, password: file.password, database: file.database, ssl: false };
+  return {
+    host: file.host,
+    port: Number(file.port),
+    user: file.user,
+    password: file.password,
+    database: file.database,
+    ssl: false,
+  };
 }
 
 /** `host:port, database "db"`: how messages name a connection. */
@@ -88,7 +106,11 @@ export function scrub(text: string, ...secrets: (string | undefined)[]): string 
   return out;
 }
 
-export function clientConfig(conn: AdminConnection, database: string, overrides: Partial<ClientConfig> = {}): ClientConfig {
+export function clientConfig(
+  conn: AdminConnection,
+  database: string,
+  overrides: Partial<ClientConfig> = {},
+): ClientConfig {
   return {
     host: conn.host,
     port: conn.port,
@@ -111,7 +133,10 @@ export async function connectAdmin(conn: AdminConnection, database: string): Pro
     await client.connect();
   } catch (err) {
     await client.end().catch(() => undefined);
-    const reason = scrub(err instanceof Error ? err.message || (err as NodeJS.ErrnoException).code || "error" : String(err), conn.password);
+    const reason = scrub(
+      err instanceof Error ? err.message || (err as NodeJS.ErrnoException).code || "error" : String(err),
+      conn.password,
+    );
     throw new PostgresAdminError(
       `can't connect to Postgres at ${describeConnection(conn, database)} as role "${conn.user}": ${reason}. Check that the server is running and reachable and that the administrator credentials are current`,
     );

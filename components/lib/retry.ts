@@ -69,7 +69,10 @@ export class RetriesExhaustedError extends Error {
     readonly attempts: number,
     readonly last: unknown,
   ) {
-    super(`gave up after ${attempts} attempt(s): ${last instanceof Error ? last.message : String(last)}`);
+    const message = `gave up after ${attempts} attempt(s): ${last instanceof Error ? last.message : String(last)}`;
+    super(message);
+    // Set again: Pulumi's closure serialiser turns `super(message)` into `Error.call(this, message)`.
+    this.message = message;
     this.name = "RetriesExhaustedError";
   }
 }

@@ -4,6 +4,7 @@
  * Changing what a role *is* (its name, database, schema, kind or schema owner) replaces it; changing its
  * password, memberships or administrator connection updates it in place (`ALTER ROLE`, `GRANT`).
  */
+import { unknownValue } from "@pulumi/pulumi/runtime/rpc";
 import { passwordProblem } from "./entropy";
 import { identifierProblem } from "./identifiers";
 import type { PostgresAdmin } from "./postgres-admin";
@@ -11,7 +12,7 @@ import { ROLE_KINDS, type RoleKind } from "./postgres-grants";
 import type { KIND, PostgresRolePolicyInputs } from "./resource-kinds";
 
 /** What the engine sends for a value not known yet (preview). */
-export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+export const UNKNOWN: string = unknownValue;
 
 export type OnDeleteOwned = "refuse" | "reassign";
 
@@ -61,18 +62,27 @@ export function roleInputFailures(inputs: Partial<Record<keyof PostgresRoleInput
   };
   const name = typeof inputs.name === "string" ? inputs.name : "<role>";
   if (known(inputs.name)) add("name", identifierProblem("role", "name", inputs.name));
-  if (known(inputs.migrationsRole)) add("migrationsRole", identifierProblem("role", "migrationsRole", inputs.migrationsRole));
+  if (known(inputs.migrationsRole))
+    add("migrationsRole", identifierProblem("role", "migrationsRole", inputs.migrationsRole));
   if (known(inputs.database)) add("database", identifierProblem("database", "database", inputs.database));
   if (known(inputs.schema)) add("schema", identifierProblem("schema", "schema", inputs.schema));
   if (known(inputs.kind) && !ROLE_KINDS.includes(inputs.kind as RoleKind)) {
     add("kind", `\`kind\` is ${JSON.stringify(inputs.kind)}: use one of ${ROLE_KINDS.join(", ")}`);
   }
-  if (inputs.kind === "migrations" && known(inputs.name) && known(inputs.migrationsRole) && inputs.name !== inputs.migrationsRole) {
+  if (
+    inputs.kind === "migrations" &&
+    known(inputs.name) &&
+    known(inputs.migrationsRole) &&
+    inputs.name !== inputs.migrationsRole
+  ) {
     add("migrationsRole", `the migrations role \`${name}\` must name itself as \`migrationsRole\``);
   }
   for (const flag of FLAGS) {
     if (known(inputs[flag]) && inputs[flag] !== false) {
-      add(flag, `\`${flag}\` of role \`${name}\` is ${JSON.stringify(inputs[flag])}; least privilege needs it false: remove the grant`);
+      add(
+        flag,
+        `\`${flag}\` of role \`${name}\` is ${JSON.stringify(inputs[flag])}; least privilege needs it false: remove the grant`,
+      );
     }
   }
   if (known(inputs.inRoles)) {
@@ -93,7 +103,10 @@ export function roleInputFailures(inputs: Partial<Record<keyof PostgresRoleInput
   }
   if (known(inputs.admin)) {
     const admin = inputs.admin as Partial<Record<string, unknown>> | null;
-    const ok = admin !== null && typeof admin === "object" && (typeof admin.url === "string" || typeof admin.sandboxFile === "string");
+    const ok =
+      admin !== null &&
+      typeof admin === "object" &&
+      (typeof admin.url === "string" || typeof admin.sandboxFile === "string");
     if (!ok) add("admin", "`admin` must be { url } (secret) or { sandboxFile }");
   }
   return failures;
@@ -110,7 +123,10 @@ const UPDATE_KEYS = ["password", "admin", "inRoles", "createDatabase", "onDelete
 
 const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
 
-export function diffRole(olds: Partial<PostgresRoleOutputs>, news: Partial<Record<keyof PostgresRoleInputs, unknown>>): RoleDiff {
+export function diffRole(
+  olds: Partial<PostgresRoleOutputs>,
+  news: Partial<Record<keyof PostgresRoleInputs, unknown>>,
+): RoleDiff {
   const replaces = REPLACE_KEYS.filter((k) => !same(olds[k], news[k]));
   const updates = UPDATE_KEYS.filter((k) => !same(olds[k], news[k]));
   // One role name can't exist twice: when only its place or kind changes, the old one goes first.

@@ -7,6 +7,7 @@
 import * as fs from "node:fs";
 import { parse } from "yaml";
 import { planVercelEnv } from "../../components/lib/env-plan";
+import { roleNames } from "../../components/lib/postgres-grants";
 import { KIND } from "../../components/lib/resource-kinds";
 import { NAMESPACE, type StackConfig } from "../../components/lib/stack-config";
 import { listOf, read, UNKNOWN } from "./preview";
@@ -79,10 +80,10 @@ export function shapeConfigOf(stack: string, values: Record<string, unknown>): S
   };
 }
 
-/** Role names the program declares (components/portal.ts): two alternating users for app and readonly. */
-export function roleNames(config: ShapeConfig): string[] {
-  const p = config.database.rolePrefix;
-  return [`${p}_app_a`, `${p}_app_b`, `${p}_migrations`, `${p}_readonly_a`, `${p}_readonly_b`].sort();
+/** Role names the program declares, from the same pure function (components/lib/postgres-grants.ts). */
+export function roleNamesOf(config: ShapeConfig): string[] {
+  const names = roleNames(config.database.rolePrefix);
+  return [names.migrations, names.app.a, names.app.b, names.readonly.a, names.readonly.b].sort();
 }
 
 /** The shape a stack's config will produce, via the program's pure plan. */
@@ -94,7 +95,7 @@ export function shapeOfConfig(config: ShapeConfig): StackShape {
     envKeys: sortedValues(envKeys),
     vercelRegions: sortedUnique(config.vercel ? [...config.vercel.regions] : []),
     neonRegions: sortedUnique(config.neon ? [config.neon.region] : []),
-    roles: roleNames(config),
+    roles: roleNamesOf(config),
   };
 }
 

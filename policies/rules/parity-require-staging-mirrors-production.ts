@@ -14,7 +14,7 @@ export interface ParityConfig {
 /**
  * Staging mirrors production (DESIGN.md, "Tiers"). A stack's preview only sees its own resources, so
  * production's shape comes from production's committed stack file, run through the program's own pure
- * plan (`planVercelEnv`, the role names of components/portal.ts): the same variable keys per Vercel
+ * plan (`planVercelEnv`, `roleNames` of components/lib/postgres-grants.ts): the same variable keys per Vercel
  * target, the same function and data regions, the same database roles. A change to either stack file
  * that breaks the mirror fails staging's preview in the PR that makes it. The rule applies where the
  * policy config names `productionStackFile`, i.e. only on staging (policies/config/staging.json).

@@ -1,5 +1,5 @@
 import type { ReportViolation, ResourceValidationArgs, ResourceValidationPolicy } from "@pulumi/policy";
-import { isCatalogueKey, looksLikeSecretKey, urlCarriesCredentials } from "../../components/lib/catalogue";
+import { CATALOGUE, envKeysOf, looksLikeSecretKey, urlCarriesCredentials } from "../../components/lib/catalogue";
 import { sampleValue } from "../../components/lib/env-plan";
 import { listOf, read, UNKNOWN } from "../lib/preview";
 import { TYPE } from "../lib/types";
@@ -10,7 +10,7 @@ import { TYPE } from "../lib/types";
  * sensitive, so it only ever gets sample values (DESIGN.md, "Facts that bite").
  *
  * What counts as "a production value on development", decided here:
- * - a catalogue key on `development` must hold exactly its `sampleValue(key)` (for `NEON_*_URL` the
+ * - a catalogue key (`..._PREVIOUS` included) on `development` must hold exactly its `sampleValue(key)` (for `NEON_*_URL` the
  *   sample URL with any database name, since the sample is made per database);
  * - any secret-shaped variable on `development` fails if its value is unknown during preview (it is
  *   another resource's output, e.g. a generated password) or is a URL carrying credentials;
@@ -30,6 +30,10 @@ export const secretsRequireSensitive: ResourceValidationPolicy = {
 };
 
 const DEVELOPMENT = "development";
+
+/** Every variable the catalogue produces, `..._PREVIOUS` of current-and-previous secrets included. */
+const CATALOGUE_ENV_KEYS: ReadonlySet<string> = new Set(CATALOGUE.flatMap(envKeysOf));
+const isCatalogueKey = (key: string) => CATALOGUE_ENV_KEYS.has(key);
 
 function unverifiable(subject: string, field: string, what: string, fix: string): string {
   return `${subject}: \`${field}\` is unknown during preview, so ${what} can't be verified: ${fix}`;

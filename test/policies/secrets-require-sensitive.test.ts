@@ -134,6 +134,14 @@ describe("secrets-require-sensitive: development holds samples only", () => {
     expect(found.join("\n")).not.toContain("sk_live");
   });
 
+  it("reports a previous value of a catalogue secret on development with a real value", async () => {
+    expect(
+      await violations(envVar("SHARE_LINK_HASH_SALT_PREVIOUS", "development", { value: "previous-real-salt" })),
+    ).toEqual([
+      `Vercel variable \`SHARE_LINK_HASH_SALT_PREVIOUS\` (\`mm-portal-share-link-hash-salt-previous-development\`) targets development with a value that is not its sample: ${samplesOnly}; use \`sampleValue("SHARE_LINK_HASH_SALT_PREVIOUS")\``,
+    ]);
+  });
+
   it("reports the production database URL on development", async () => {
     expect(await violations(envVar("NEON_DATABASE_URL", "development", { value: CREDENTIALS_URL }))).toEqual([
       `Vercel variable \`NEON_DATABASE_URL\` (\`mm-portal-neon-database-url-development\`) targets development with a value that is not its sample: ${samplesOnly}; use \`sampleValue("NEON_DATABASE_URL")\``,

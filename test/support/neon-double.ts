@@ -83,7 +83,8 @@ class HttpError extends Error {
 }
 
 const API_PREFIX = "/api/v2";
-const word = () => ["bitter", "floral", "quiet", "bold", "round", "dark", "young", "misty"][Math.floor(Math.random() * 8)];
+const word = () =>
+  ["bitter", "floral", "quiet", "bold", "round", "dark", "young", "misty"][Math.floor(Math.random() * 8)];
 const neonId = (prefix: string) => `${prefix}${word()}-${word()}-${randomBytes(4).toString("hex")}`;
 const now = () => new Date().toISOString();
 
@@ -116,6 +117,10 @@ export class NeonDouble {
     this.faults.push({ ...fault, left: fault.times ?? 1 });
   }
 
+  clearFaults(): void {
+    this.faults.length = 0;
+  }
+
   /** Starts a system operation (e.g. a compute suspend) that keeps the project locked for `ms`. */
   lock(projectId: string, ms: number): void {
     const record = this.record(projectId);
@@ -137,7 +142,13 @@ export class NeonDouble {
     return record;
   }
 
-  private operation(record: ProjectRecord, action: string, branchId?: string, endpointId?: string, ms = this.options.operationMs ?? 20) {
+  private operation(
+    record: ProjectRecord,
+    action: string,
+    branchId?: string,
+    endpointId?: string,
+    ms = this.options.operationMs ?? 20,
+  ) {
     const op = {
       id: randomUUID(),
       project_id: record.project.id,
@@ -168,7 +179,10 @@ export class NeonDouble {
   private assertUnlocked(record: ProjectRecord): void {
     for (const op of record.operations.values()) {
       if (this.publicOperation(op).status === "running") {
-        throw new HttpError(423, `project already has running conflicting operations, scheduling of new ones is prohibited`);
+        throw new HttpError(
+          423,
+          `project already has running conflicting operations, scheduling of new ones is prohibited`,
+        );
       }
     }
   }
@@ -182,7 +196,14 @@ export class NeonDouble {
     const text = Buffer.concat(chunks).toString("utf8");
     let body: unknown;
     const send = (status: number, payload: unknown, headers: Record<string, string> = {}) => {
-      this.requests.push({ method, path, query: Object.fromEntries(url.searchParams), body, authorization: req.headers.authorization, status });
+      this.requests.push({
+        method,
+        path,
+        query: Object.fromEntries(url.searchParams),
+        body,
+        authorization: req.headers.authorization,
+        status,
+      });
       res.writeHead(status, { "content-type": "application/json", ...headers });
       res.end(JSON.stringify(payload));
     };
@@ -194,7 +215,9 @@ export class NeonDouble {
     if (req.headers.authorization !== `Bearer ${this.options.apiKey}`) {
       return send(401, { code: "", message: "authorization failed", request_id: randomUUID() });
     }
-    const fault = this.faults.find((f) => f.left > 0 && (!f.method || f.method === method) && (!f.path || f.path.test(path)));
+    const fault = this.faults.find(
+      (f) => f.left > 0 && (!f.method || f.method === method) && (!f.path || f.path.test(path)),
+    );
     if (fault) {
       fault.left--;
       return send(
@@ -207,7 +230,8 @@ export class NeonDouble {
       const [status, payload] = this.route(method, path, url.searchParams, body);
       send(status, payload);
     } catch (err) {
-      if (err instanceof HttpError) return send(err.status, { code: "", message: err.message, request_id: randomUUID() });
+      if (err instanceof HttpError)
+        return send(err.status, { code: "", message: err.message, request_id: randomUUID() });
       send(500, { code: "", message: `double failed: ${(err as Error).message}` });
     }
   }
@@ -269,8 +293,18 @@ export class NeonDouble {
 
   private createProject(body: ProjectCreateRequest): [number, unknown] {
     this.rejectUnknown("project", body?.project as Record<string, unknown>, [
-      "settings", "name", "branch", "autoscaling_limit_min_cu", "autoscaling_limit_max_cu", "provisioner", "region_id",
-      "default_endpoint_settings", "pg_version", "store_passwords", "history_retention_seconds", "org_id",
+      "settings",
+      "name",
+      "branch",
+      "autoscaling_limit_min_cu",
+      "autoscaling_limit_max_cu",
+      "provisioner",
+      "region_id",
+      "default_endpoint_settings",
+      "pg_version",
+      "store_passwords",
+      "history_retention_seconds",
+      "org_id",
     ]);
     const spec = body.project;
     const regions = this.options.regions ?? ["aws-ap-southeast-2", "aws-us-east-1", "aws-eu-central-1"];
@@ -278,15 +312,39 @@ export class NeonDouble {
     if (!regions.includes(region)) throw new HttpError(400, `region ${region} is not available`);
     const id = `${word()}-${word()}-${Math.floor(Math.random() * 1e8)}`;
     const project: Project = {
-      data_storage_bytes_hour: 0, data_transfer_bytes: 0, written_data_bytes: 0, compute_time_seconds: 0,
-      active_time_seconds: 0, cpu_used_sec: 0, id, platform_id: "aws", region_id: region, name: spec.name ?? id,
-      provisioner: "k8s-neonvm" as Project["provisioner"], pg_version: spec.pg_version ?? 17,
-      proxy_host: `${region.replace(/^aws-/, "")}.aws.neon.tech`, branch_logical_size_limit: 0,
-      branch_logical_size_limit_bytes: 0, store_passwords: spec.store_passwords ?? true, creation_source: "console",
-      history_retention_seconds: 86400, created_at: now(), updated_at: now(), consumption_period_start: now(),
-      consumption_period_end: now(), owner_id: "owner", ...(spec.org_id ? { org_id: spec.org_id } : {}),
+      data_storage_bytes_hour: 0,
+      data_transfer_bytes: 0,
+      written_data_bytes: 0,
+      compute_time_seconds: 0,
+      active_time_seconds: 0,
+      cpu_used_sec: 0,
+      id,
+      platform_id: "aws",
+      region_id: region,
+      name: spec.name ?? id,
+      provisioner: "k8s-neonvm" as Project["provisioner"],
+      pg_version: spec.pg_version ?? 17,
+      proxy_host: `${region.replace(/^aws-/, "")}.aws.neon.tech`,
+      branch_logical_size_limit: 0,
+      branch_logical_size_limit_bytes: 0,
+      store_passwords: spec.store_passwords ?? true,
+      creation_source: "console",
+      history_retention_seconds: 86400,
+      created_at: now(),
+      updated_at: now(),
+      consumption_period_start: now(),
+      consumption_period_end: now(),
+      owner_id: "owner",
+      ...(spec.org_id ? { org_id: spec.org_id } : {}),
     };
-    const record: ProjectRecord = { project, branches: new Map(), endpoints: new Map(), operations: new Map(), roles: new Map(), databases: new Set() };
+    const record: ProjectRecord = {
+      project,
+      branches: new Map(),
+      endpoints: new Map(),
+      operations: new Map(),
+      roles: new Map(),
+      databases: new Set(),
+    };
     this.projects.set(id, record);
     const roleName = spec.branch?.role_name ?? "neondb_owner";
     const databaseName = spec.branch?.database_name ?? "neondb";
@@ -295,15 +353,40 @@ export class NeonDouble {
     record.databases.add(databaseName);
     const branch = this.newBranch(record, spec.branch?.name ?? "main", undefined, false, true);
     const endpoint = this.newEndpoint(record, branch.id, 0.25, spec.autoscaling_limit_max_cu ?? 0.25, 0);
-    const operations = [this.operation(record, "create_timeline", branch.id), this.operation(record, "start_compute", branch.id, endpoint.id)];
+    const operations = [
+      this.operation(record, "create_timeline", branch.id),
+      this.operation(record, "start_compute", branch.id, endpoint.id),
+    ];
     const uri = this.uri(roleName, password, endpoint, databaseName);
     return [
       201,
       {
         project,
-        connection_uris: [{ connection_uri: uri, connection_parameters: { database: databaseName, password, role: roleName, host: endpoint.host, pooler_host: endpoint.host } }],
-        roles: [{ branch_id: branch.id, name: roleName, password, protected: false, created_at: now(), updated_at: now() }],
-        databases: [{ id: 1, branch_id: branch.id, name: databaseName, owner_name: roleName, created_at: now(), updated_at: now() }],
+        connection_uris: [
+          {
+            connection_uri: uri,
+            connection_parameters: {
+              database: databaseName,
+              password,
+              role: roleName,
+              host: endpoint.host,
+              pooler_host: endpoint.host,
+            },
+          },
+        ],
+        roles: [
+          { branch_id: branch.id, name: roleName, password, protected: false, created_at: now(), updated_at: now() },
+        ],
+        databases: [
+          {
+            id: 1,
+            branch_id: branch.id,
+            name: databaseName,
+            owner_name: roleName,
+            created_at: now(),
+            updated_at: now(),
+          },
+        ],
         operations: operations.map((op) => this.publicOperation(op)),
         branch,
         endpoints: [endpoint],
@@ -314,16 +397,28 @@ export class NeonDouble {
   private listProjects(query: URLSearchParams): [number, unknown] {
     const search = query.get("search");
     const org = query.get("org_id");
-    const projects = [...this.projects.values()]
+    const limit = Number(query.get("limit") ?? 10);
+    const cursor = query.get("cursor");
+    const all = [...this.projects.values()]
       .map((r) => r.project)
-      .filter((p) => (!search || p.name.includes(search) || p.id === search) && (!org || p.org_id === org))
-      .map((p) => ({ ...p, active_time: 0 }));
-    return [200, { projects, pagination: { cursor: projects.at(-1)?.id ?? "" } , applications: {}, integrations: {} }];
+      .filter((p) => (!search || p.name.includes(search) || p.id === search) && (!org || p.org_id === org));
+    // Cursor pagination as Neon's: the cursor is the last id of the previous page.
+    const from = cursor ? all.findIndex((p) => p.id === cursor) + 1 : 0;
+    const projects = all.slice(from, from + limit).map((p) => ({ ...p, active_time: 0 }));
+    return [
+      200,
+      { projects, pagination: { cursor: projects.at(-1)?.id ?? cursor ?? "" }, applications: {}, integrations: {} },
+    ];
   }
 
   private updateProject(id: string, body: ProjectUpdateRequest): [number, unknown] {
     const record = this.record(id);
-    this.rejectUnknown("project", body?.project as Record<string, unknown>, ["settings", "name", "default_endpoint_settings", "history_retention_seconds"]);
+    this.rejectUnknown("project", body?.project as Record<string, unknown>, [
+      "settings",
+      "name",
+      "default_endpoint_settings",
+      "history_retention_seconds",
+    ]);
     this.assertUnlocked(record);
     if (body.project.name !== undefined) record.project.name = body.project.name;
     record.project.updated_at = now();
@@ -337,12 +432,31 @@ export class NeonDouble {
     return [200, { project: record.project }];
   }
 
-  private newBranch(record: ProjectRecord, name: string, parentId: string | undefined, isProtected: boolean, isDefault: boolean): Branch {
+  private newBranch(
+    record: ProjectRecord,
+    name: string,
+    parentId: string | undefined,
+    isProtected: boolean,
+    isDefault: boolean,
+  ): Branch {
     const branch: Branch = {
-      id: neonId("br-"), project_id: record.project.id, ...(parentId ? { parent_id: parentId } : {}), name,
-      current_state: "ready", state_changed_at: now(), creation_source: "console", default: isDefault, protected: isProtected,
-      cpu_used_sec: 0, compute_time_seconds: 0, active_time_seconds: 0, written_data_bytes: 0, data_transfer_bytes: 0,
-      created_at: now(), updated_at: now(), ...(isDefault ? { primary: true } : {}),
+      id: neonId("br-"),
+      project_id: record.project.id,
+      ...(parentId ? { parent_id: parentId } : {}),
+      name,
+      current_state: "ready",
+      state_changed_at: now(),
+      creation_source: "console",
+      default: isDefault,
+      protected: isProtected,
+      cpu_used_sec: 0,
+      compute_time_seconds: 0,
+      active_time_seconds: 0,
+      written_data_bytes: 0,
+      data_transfer_bytes: 0,
+      created_at: now(),
+      updated_at: now(),
+      ...(isDefault ? { primary: true } : {}),
     };
     record.branches.set(branch.id, branch);
     return branch;
@@ -356,7 +470,9 @@ export class NeonDouble {
 
   private listBranches(projectId: string, query: URLSearchParams): [number, unknown] {
     const search = query.get("search");
-    const branches = [...this.record(projectId).branches.values()].filter((b) => !search || b.name.includes(search) || b.id === search);
+    const branches = [...this.record(projectId).branches.values()].filter(
+      (b) => !search || b.name.includes(search) || b.id === search,
+    );
     return [200, { branches, annotations: {}, pagination: {} }];
   }
 
@@ -364,21 +480,38 @@ export class NeonDouble {
     const record = this.record(projectId);
     this.rejectUnknown("body", body as Record<string, unknown>, ["endpoints", "branch", "annotation_value"]);
     this.rejectUnknown("branch", (body.branch ?? {}) as Record<string, unknown>, [
-      "parent_id", "name", "parent_lsn", "parent_timestamp", "protected", "archived", "init_source", "expires_at",
+      "parent_id",
+      "name",
+      "parent_lsn",
+      "parent_timestamp",
+      "protected",
+      "archived",
+      "init_source",
+      "expires_at",
     ]);
     this.assertUnlocked(record);
     const parentId = body.branch?.parent_id ?? [...record.branches.values()].find((b) => b.default)?.id;
     if (parentId && !record.branches.has(parentId)) throw new HttpError(400, `parent branch ${parentId} not found`);
     const name = body.branch?.name ?? neonId("br-");
-    if ([...record.branches.values()].some((b) => b.name === name)) throw new HttpError(409, `branch ${name} already exists`);
+    if ([...record.branches.values()].some((b) => b.name === name))
+      throw new HttpError(409, `branch ${name} already exists`);
     const branch = this.newBranch(record, name, parentId, body.branch?.protected ?? false, false);
     const operations = [this.operation(record, "create_branch", branch.id)];
     const endpoints = (body.endpoints ?? []).map((e) => {
-      const endpoint = this.newEndpoint(record, branch.id, e.autoscaling_limit_min_cu ?? 0.25, e.autoscaling_limit_max_cu ?? 0.25, e.suspend_timeout_seconds ?? 0);
+      const endpoint = this.newEndpoint(
+        record,
+        branch.id,
+        e.autoscaling_limit_min_cu ?? 0.25,
+        e.autoscaling_limit_max_cu ?? 0.25,
+        e.suspend_timeout_seconds ?? 0,
+      );
       operations.push(this.operation(record, "start_compute", branch.id, endpoint.id));
       return endpoint;
     });
-    return [201, { branch, endpoints, operations: operations.map((op) => this.publicOperation(op)), roles: [], databases: [] }];
+    return [
+      201,
+      { branch, endpoints, operations: operations.map((op) => this.publicOperation(op)), roles: [], databases: [] },
+    ];
   }
 
   private updateBranch(projectId: string, branchId: string, body: BranchUpdateRequest): [number, unknown] {
@@ -397,7 +530,8 @@ export class NeonDouble {
     const branch = this.branch(projectId, branchId);
     if (branch.protected) throw new HttpError(422, "cannot delete a protected branch");
     if (branch.default) throw new HttpError(422, "cannot delete the default branch");
-    if ([...record.branches.values()].some((b) => b.parent_id === branchId)) throw new HttpError(422, "branch has children");
+    if ([...record.branches.values()].some((b) => b.parent_id === branchId))
+      throw new HttpError(422, "branch has children");
     this.assertUnlocked(record);
     const operations = [...record.endpoints.values()]
       .filter((e) => e.branch_id === branchId)
@@ -421,12 +555,26 @@ export class NeonDouble {
   private newEndpoint(record: ProjectRecord, branchId: string, min: number, max: number, suspend: number): Endpoint {
     const id = neonId("ep-");
     const endpoint: Endpoint = {
-      host: `${id}.${record.project.proxy_host}`, id, project_id: record.project.id, branch_id: branchId,
-      autoscaling_limit_min_cu: min, autoscaling_limit_max_cu: max, region_id: record.project.region_id,
-      type: "read_write" as Endpoint["type"], current_state: "idle" as Endpoint["current_state"], settings: {},
-      pooler_enabled: false, pooler_mode: "transaction" as Endpoint["pooler_mode"], disabled: false,
-      passwordless_access: true, creation_source: "console", created_at: now(), updated_at: now(),
-      proxy_host: record.project.proxy_host, suspend_timeout_seconds: suspend, provisioner: "k8s-neonvm" as Endpoint["provisioner"],
+      host: `${id}.${record.project.proxy_host}`,
+      id,
+      project_id: record.project.id,
+      branch_id: branchId,
+      autoscaling_limit_min_cu: min,
+      autoscaling_limit_max_cu: max,
+      region_id: record.project.region_id,
+      type: "read_write" as Endpoint["type"],
+      current_state: "idle" as Endpoint["current_state"],
+      settings: {},
+      pooler_enabled: false,
+      pooler_mode: "transaction" as Endpoint["pooler_mode"],
+      disabled: false,
+      passwordless_access: true,
+      creation_source: "console",
+      created_at: now(),
+      updated_at: now(),
+      proxy_host: record.project.proxy_host,
+      suspend_timeout_seconds: suspend,
+      provisioner: "k8s-neonvm" as Endpoint["provisioner"],
     };
     record.endpoints.set(id, endpoint);
     return endpoint;
@@ -441,17 +589,37 @@ export class NeonDouble {
   private createEndpoint(projectId: string, body: EndpointCreateRequest): [number, unknown] {
     const record = this.record(projectId);
     this.rejectUnknown("endpoint", body?.endpoint as Record<string, unknown>, [
-      "branch_id", "region_id", "type", "settings", "autoscaling_limit_min_cu", "autoscaling_limit_max_cu", "provisioner",
-      "pooler_enabled", "pooler_mode", "disabled", "passwordless_access", "suspend_timeout_seconds", "name",
+      "branch_id",
+      "region_id",
+      "type",
+      "settings",
+      "autoscaling_limit_min_cu",
+      "autoscaling_limit_max_cu",
+      "provisioner",
+      "pooler_enabled",
+      "pooler_mode",
+      "disabled",
+      "passwordless_access",
+      "suspend_timeout_seconds",
+      "name",
     ]);
     const spec = body.endpoint;
     if (!spec.branch_id || !spec.type) throw new HttpError(400, "endpoint.branch_id and endpoint.type are required");
     this.branch(projectId, spec.branch_id);
     this.assertUnlocked(record);
-    if (spec.type === "read_write" && [...record.endpoints.values()].some((e) => e.branch_id === spec.branch_id && e.type === "read_write")) {
+    if (
+      spec.type === "read_write" &&
+      [...record.endpoints.values()].some((e) => e.branch_id === spec.branch_id && e.type === "read_write")
+    ) {
       throw new HttpError(422, "read_write endpoint already exists for the branch");
     }
-    const endpoint = this.newEndpoint(record, spec.branch_id, spec.autoscaling_limit_min_cu ?? 0.25, spec.autoscaling_limit_max_cu ?? 0.25, spec.suspend_timeout_seconds ?? 0);
+    const endpoint = this.newEndpoint(
+      record,
+      spec.branch_id,
+      spec.autoscaling_limit_min_cu ?? 0.25,
+      spec.autoscaling_limit_max_cu ?? 0.25,
+      spec.suspend_timeout_seconds ?? 0,
+    );
     const operations = [this.operation(record, "start_compute", spec.branch_id, endpoint.id)];
     return [201, { endpoint, operations: operations.map((op) => this.publicOperation(op)) }];
   }
@@ -460,8 +628,17 @@ export class NeonDouble {
     const record = this.record(projectId);
     const endpoint = this.endpoint(projectId, endpointId);
     this.rejectUnknown("endpoint", body?.endpoint as Record<string, unknown>, [
-      "branch_id", "autoscaling_limit_min_cu", "autoscaling_limit_max_cu", "provisioner", "settings", "pooler_enabled",
-      "pooler_mode", "disabled", "passwordless_access", "suspend_timeout_seconds", "name",
+      "branch_id",
+      "autoscaling_limit_min_cu",
+      "autoscaling_limit_max_cu",
+      "provisioner",
+      "settings",
+      "pooler_enabled",
+      "pooler_mode",
+      "disabled",
+      "passwordless_access",
+      "suspend_timeout_seconds",
+      "name",
     ]);
     this.assertUnlocked(record);
     const spec = body.endpoint;

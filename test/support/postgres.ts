@@ -12,7 +12,13 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { Client } from "pg";
-import { type ClusterConnection, makeTraversable, randomPassword, startCluster, stopCluster } from "../../components/lib/postgres-cluster";
+import {
+  type ClusterConnection,
+  makeTraversable,
+  randomPassword,
+  startCluster,
+  stopCluster,
+} from "../../components/lib/postgres-cluster";
 
 export interface TestPostgres extends ClusterConnection {
   readonly dataDir: string;
@@ -21,7 +27,11 @@ export interface TestPostgres extends ClusterConnection {
   /** A connected client; `as` overrides user/password. The caller ends it. */
   connect(options?: { database?: string; user?: string; password?: string }): Promise<Client>;
   /** Runs one statement as the superuser in `database`. */
-  query<T extends Record<string, unknown> = Record<string, unknown>>(sql: string, params?: unknown[], database?: string): Promise<T[]>;
+  query<T extends Record<string, unknown> = Record<string, unknown>>(
+    sql: string,
+    params?: unknown[],
+    database?: string,
+  ): Promise<T[]>;
   /** Writes a sandbox file (as `scripts/sandbox.ts` does) for providers that read one; returns its path. */
   sandboxFile(): string;
   stop(): Promise<void>;
