@@ -780,6 +780,7 @@ build_langhost() {
   fi
   echo "[toolchain] upstream $name unavailable: $upstream_err" >&2
   if [[ "${TOOLCHAIN_NO_SUBSTITUTES:-0}" == 1 ]]; then
+    rm -f "$BIN/$name"
     record "$name" "$PULUMI_VERSION" failed "" "$upstream_err"
     return
   fi
@@ -1497,6 +1498,10 @@ provider_unavailable() { # name version error
     build_provider_substitute "$1" "$2" "$3"
     [[ "${R_STATUS[$1]}" != substitute ]] || : >"$PULUMI_HOME/plugins/resource-$1-v$2.portal-substitute"
   else
+    if [[ -f "$PULUMI_HOME/plugins/resource-$1-v$2.portal-substitute" ]]; then
+      pulumi plugin rm resource "$1" "$2" --yes >/dev/null 2>&1 || true
+      rm -f "$PULUMI_HOME/plugins/resource-$1-v$2.portal-substitute"
+    fi
     record "$1" "$2" failed "" "$3"
   fi
 }

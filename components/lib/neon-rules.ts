@@ -249,6 +249,8 @@ export function diffEndpoint(olds: Partial<NeonEndpointOutputs>, news: Partial<N
     "ownerRole",
     "resourceKind",
   ]);
+  // Neon could move a compute to another branch, but our branch id only changes when the branch itself
+  // is replaced, and Neon deletes a branch's computes with it: a new compute is what is needed then.
   // One read-write compute per branch: the old one goes first.
   return { changes: replaces.length + updates.length > 0, replaces, deleteBeforeReplace: replaces.length > 0 };
 }
