@@ -291,13 +291,35 @@ function describeOwned(objects: readonly OwnedObject[], here: string): string[] 
   );
 }
 
+/**
+ * The migrations role owns the app schema this provider created. When that schema is all it owns and
+ * holds nothing, dropping it loses nothing, so a destroy can finish; `RESTRICT` makes Postgres itself
+ * refuse if anything is in it, and then the role is kept and the usual refusal names what it owns.
+ */
+async function dropEmptyAppSchema(client: Client, schema: string, owned: readonly OwnedObject[]): Promise<boolean> {
+  if (owned.length !== 1 || owned[0].description !== `schema ${schema}`) return false;
+  await client.query("SAVEPOINT drop_app_schema");
+  try {
+    await client.query(`DROP SCHEMA ${quoteIdent(schema)} RESTRICT`);
+    await client.query("RELEASE SAVEPOINT drop_app_schema");
+    return true;
+  } catch (err) {
+    if ((err as { code?: string }).code !== SQLSTATE_DEPENDENT_OBJECTS) throw err;
+    await client.query("ROLLBACK TO SAVEPOINT drop_app_schema");
+    return false;
+  }
+}
+
 /** Drops the role if it exists, never dropping data. Exported for the integration tests. */
 export async function dropRole(props: PostgresRoleOutputs): Promise<DropOutcome> {
   return withAdmin({ ...props, createDatabase: false }, async (client, conn) => {
     const db = props.database;
     return inTransaction(client, async () => {
       if (!(await roleExists(client, props.name))) return { dropped: false, reassigned: [] };
-      const owned = await ownedObjects(client, props.name);
+      let owned = await ownedObjects(client, props.name);
+      if (props.kind === "migrations" && (await dropEmptyAppSchema(client, props.schema, owned))) {
+        owned = await ownedObjects(client, props.name);
+      }
       const described = describeOwned(owned, db);
       const elsewhere = owned.filter((o) => o.database !== db);
       let reassigned: string[] = [];

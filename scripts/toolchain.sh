@@ -9,15 +9,18 @@
 #   .tools/node22/                            Node 22 from npm (@pulumi/pulumi 3.276 needs Node >= 22)
 #   .tools/toolchain.json                     what was built: name, version, status, error
 # Built binaries are cached under ${PORTAL_INFRA_CACHE:-$HOME/.cache/portal-infra}, keyed by
-# component, version, recipe and Go version (plus Go's own GOCACHE/GOMODCACHE), so a second run, even
-# from a fresh clone elsewhere on the same machine, takes seconds. A `pulumi` of the right version
-# already on PATH (and plugins already in ~/.pulumi) are used instead of building. Nothing is
-# downloaded except through the Go module proxy and npm.
+# component, version, recipe, Go version and, for the substitutes, a hash of their Go sources (plus
+# Go's own GOCACHE/GOMODCACHE), so a second run, even from a fresh clone elsewhere on the same
+# machine, takes seconds. A `pulumi` of the right version already on PATH (and plugins already in
+# ~/.pulumi) are used instead of building. Nothing is downloaded except through the Go module proxy
+# and npm.
 #
-# Upstream modules that the proxy does not serve are reported (module, version, error) in the output
-# and in toolchain.json. For the language host and the random/command providers the script then
-# builds a small substitute on the pinned sdk/v3 (status "substitute"): it keeps the real CLI, engine,
-# @pulumi/pulumi runtime and policy packs working offline. TOOLCHAIN_NO_SUBSTITUTES=1 forbids that.
+# The output is one line per component; upstream modules that the proxy does not serve are recorded
+# with module, version and the whole error in toolchain.json. For the language host and the
+# random/command providers the script then builds a project-written substitute on the pinned sdk/v3
+# (status "substitute") from scripts/toolchain/language-nodejs and scripts/toolchain/providers (each
+# main.go says what it stands in for): it keeps the real CLI, engine, @pulumi/pulumi runtime and
+# policy packs working offline. TOOLCHAIN_NO_SUBSTITUTES=1 forbids that.
 # Exit status is 0 only if the required parts (CLI, language host, shims, random, command, node22)
 # are in place. TOOLCHAIN_RETRY=1 asks again for modules that failed in the last 24 hours.
 set -euo pipefail
@@ -30,6 +33,7 @@ SCRIPT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 PULUMI_VERSION=3.276.0
 NODE_VERSION=22.23.3
 RECIPE=1 # bump to invalidate every cached build
+SUBSTITUTES="$SCRIPT_DIR/toolchain" # Go sources of the substitutes, one module per directory
 
 # name | version | provider module | sdk module (its tag marks the release commit) | kind | version package
 PROVIDERS=(
@@ -64,19 +68,39 @@ fi
 log() { echo "[toolchain] $*"; }
 warn() { echo "[toolchain] WARNING: $*" >&2; }
 sha() { sha256sum | cut -c1-16; }
+no_urls() { sed -E 's#[[:alpha:]][[:alnum:]+.-]*://[^[:space:]]+#<url>#g'; }
+STATUS_FILE="${TOOLS#"$ROOT"/}/toolchain.json"
 
 # ---------------------------------------------------------------- results and toolchain.json
+# The console gets one line per component; the whole error goes to toolchain.json only. A build that
+# failed in this run (not a remembered failure) also gets the tail of its log: set SHOW_LOG first.
 RESULT_NAMES=()
+REMEMBERED=0 SHOW_LOG=""
 declare -A R_VERSION=() R_STATUS=() R_DETAIL=() R_ERROR=()
-record() { # name version status(ok|cached|reused|substitute|failed) detail error
-  local n="$1"
+record() { # name version status(ok|cached|reused|substitute|failed) detail error [console note]
+  local n="$1" note="${6:-}"
   [[ -n "${R_STATUS[$n]+x}" ]] || RESULT_NAMES+=("$n")
   R_VERSION[$n]="$2"; R_STATUS[$n]="$3"; R_DETAIL[$n]="${4:-}"; R_ERROR[$n]="${5:-}"
-  if [[ "$3" == failed ]]; then
-    echo "[toolchain] FAILED $n $2: ${5:-}" >&2
-  else
-    log "$n $2: $3${4:+ ($4)}"
+  case "$3" in
+    failed) echo "[toolchain] $n $2: FAILED (${note:-$(summarize "${5:-}")}; see $STATUS_FILE)" >&2 ;;
+    substitute) log "$n $2: substitute (${note:-$(summarize "${5:-}")}; see $STATUS_FILE)" ;;
+    *) log "$n $2: $3${4:+ ($4)}" ;;
+  esac
+  if [[ -n "$SHOW_LOG" ]]; then
+    echo "[toolchain]   last lines of $SHOW_LOG:" >&2
+    tail_err "$SHOW_LOG" | no_urls | sed 's/^/[toolchain]   | /' >&2
+    SHOW_LOG=""
   fi
+}
+# One-line reason for the console from an error that may span lines and hold the proxy's URLs.
+summarize() { # error [subject]
+  local subject="${2:-upstream module}"
+  case "$1" in
+    *"403 Forbidden"* | *"404 Not Found"* | *"410 Gone"* | *"not available"*)
+      echo "$subject not served by the Go proxy" ;;
+    *"build failed"*) echo "$subject build failed" ;;
+    *) printf '%s\n' "$1" | head -n1 | no_urls | cut -c1-120 ;;
+  esac
 }
 json_str() {
   local s="$1"
@@ -109,7 +133,8 @@ install_file() { # src dest: hard link (cheap) or copy
   ln "$1" "$2" 2>/dev/null || cp -p "$1" "$2"
   chmod +x "$2"
 }
-# Remembered failures: a module that the proxy refused is not asked again for 24h.
+# Remembered failures: a module that the proxy refused is not asked again for 24h. Callers set
+# REMEMBERED=1 when they use one (fail_get runs in a command substitution's subshell).
 fail_get() { # key -> prints cached error, status 0 if a fresh one exists
   local f="$CACHE/fail/$1"
   [[ "${TOOLCHAIN_RETRY:-0}" != 1 && -f "$f" ]] || return 1
@@ -194,9 +219,9 @@ build_cli() {
     record pulumi "$PULUMI_VERSION" cached "$out"
     return
   fi
-  log "building pulumi v$PULUMI_VERSION ($PKG_MOD/cmd/pulumi) ... (first time: 10-20 min on 2 cores)"
   local err
   if err="$(fail_get "$name-$key")"; then
+    REMEMBERED=1
     record pulumi "$PULUMI_VERSION" failed "" "$err (remembered; TOOLCHAIN_RETRY=1 retries)"
     return
   fi
@@ -214,6 +239,7 @@ build_cli() {
   } >"$wrap/go.mod"
   printf '//go:build tools\n\npackage tools\n\nimport _ "%s/cmd/pulumi"\n' "$PKG_MOD" >"$wrap/tools.go"
   local blog="$LOGS/$name-$key.log"
+  log "building pulumi v$PULUMI_VERSION ($PKG_MOD/cmd/pulumi) ... (first time: 10-20 min on 2 cores)"
   if (cd "$wrap" && go mod tidy && mkdir -p "$(dirname "$out")" &&
     go build -trimpath -ldflags "$VERSION_LDFLAG" -o "$out.tmp" "$PKG_MOD/cmd/pulumi") >"$blog" 2>&1; then
     mv "$out.tmp" "$out"
@@ -221,498 +247,56 @@ build_cli() {
     record pulumi "$PULUMI_VERSION" ok "built from $PKG_MOD@v$PULUMI_VERSION"
   else
     err="module $PKG_MOD version v$PULUMI_VERSION: build failed: $(tail_err "$blog")"
-    record pulumi "$PULUMI_VERSION" failed "log: $blog" "$err"
+    SHOW_LOG="$blog"
+    record pulumi "$PULUMI_VERSION" failed "log: $blog" "$err" "build failed"
   fi
 }
 
+# ---------------------------------------------------------------- substitutes
+# Project-written stand-ins, built only after the proxy refused the upstream module and never under
+# TOOLCHAIN_NO_SUBSTITUTES=1. Each is a Go module in $SUBSTITUTES/<dir> (go.mod pins sdk/v3, go.sum
+# pins everything else), copied to the cache and built there as committed: -mod=readonly, no go.work,
+# no VCS stamp. The cache key includes subst_hash, so editing a source file rebuilds.
+subst_files() { # dir -> its go.mod, go.sum and *.go, one per line, sorted
+  (cd "$1" && find . -maxdepth 1 -type f \( -name go.mod -o -name go.sum -o -name '*.go' \) | LC_ALL=C sort)
+}
+subst_hash() { # dir -> hash of the names and contents of its subst_files
+  (cd "$SUBSTITUTES/$1" && subst_files . | xargs -d '\n' sha256sum) | sha
+}
+# build_substitute DIR OUT LDFLAGS: builds $SUBSTITUTES/DIR into OUT unless OUT is there; on failure
+# sets SUBST_ERR and SUBST_LOG (empty when the failure has no log) and returns 1.
+build_substitute() {
+  local dir="$1" out="$2" ldflags="$3"
+  local from="$SUBSTITUTES/$dir" rel="scripts/toolchain/$dir"
+  SUBST_ERR="" SUBST_LOG=""
+  [[ ! -x "$out" ]] || return 0
+  if [[ ! -f "$from/go.mod" ]]; then
+    SUBST_ERR="$rel/go.mod is missing: the substitute's sources are not in this checkout"
+    return 1
+  fi
+  # The go.mod must name the CLI's sdk/v3: the substitute speaks that release's protocols.
+  if ! grep -Eq "^[[:space:]]*(require[[:space:]]+)?${SDK_MOD//./\\.} v${PULUMI_VERSION//./\\.}([[:space:]]|$)" \
+    "$from/go.mod" 2>/dev/null; then
+    SUBST_ERR="$rel/go.mod does not require $SDK_MOD v$PULUMI_VERSION: in $rel run \`go get $SDK_MOD@v$PULUMI_VERSION && go mod tidy\`"
+    return 1
+  fi
+  local key="${out%/*}" src
+  src="$CACHE/src/substitute-$dir-${key##*-}"
+  rm -rf "$src"
+  mkdir -p "$src"
+  subst_files "$from" | (cd "$from" && xargs -d '\n' cp -t "$src")
+  SUBST_LOG="$LOGS/${key##*/}.log"
+  log "building ${out##*/} substitute from $rel on $SDK_MOD v$PULUMI_VERSION ..."
+  if ! (cd "$src" && mkdir -p "${out%/*}" &&
+    GOWORK=off go build -mod=readonly -buildvcs=false -trimpath -ldflags "$ldflags" -o "$out.tmp" .) \
+    >"$SUBST_LOG" 2>&1; then
+    SUBST_ERR="substitute build failed ($rel): $(tail_err "$SUBST_LOG")"
+    return 1
+  fi
+  mv "$out.tmp" "$out"
+}
+
 # ---------------------------------------------------------------- 2. Node.js language host
-write_langhost_substitute() { # dir
-  mkdir -p "$1"
-  cat >"$1/main.go" <<'GO'
-// portal-infra substitute for pulumi-language-nodejs, generated by scripts/toolchain.sh.
-//
-// Built only when the upstream module github.com/pulumi/pulumi/sdk/nodejs/cmd/pulumi-language-nodejs/v3
-// cannot be had from the Go module proxy. It serves the LanguageRuntime gRPC service of the pinned
-// sdk/v3 and runs programs, plugins and policy packs through the real @pulumi/pulumi entry points
-// (cmd/run, cmd/run-plugin, cmd/run-policy-pack) found in the program's node_modules.
-package main
-
-import (
-	"context"
-	"encoding/json"
-	"errors"
-	"fmt"
-	"os"
-	"os/exec"
-	"path/filepath"
-	"sort"
-	"strconv"
-	"strings"
-	"syscall"
-
-	sdk "github.com/pulumi/pulumi/sdk/v3"
-	"github.com/pulumi/pulumi/sdk/v3/go/common/util/rpcutil"
-	pulumirpc "github.com/pulumi/pulumi/sdk/v3/proto/go"
-	"google.golang.org/grpc"
-	"google.golang.org/grpc/codes"
-	"google.golang.org/grpc/status"
-	"google.golang.org/protobuf/types/known/emptypb"
-)
-
-// Version is stamped with -ldflags "-X main.Version=...".
-var Version = "0.0.0-dev"
-
-// bailExitCode is what @pulumi/pulumi's runners exit with after printing a user-actionable error.
-const bailExitCode = 32
-
-type host struct {
-	pulumirpc.UnimplementedLanguageRuntimeServer
-	engineAddress string
-}
-
-func main() {
-	var engine string
-	for _, a := range os.Args[1:] {
-		if !strings.HasPrefix(a, "-") {
-			engine = a // the engine address is the last positional argument
-		}
-	}
-	h := &host{engineAddress: engine}
-	handle, err := rpcutil.ServeWithOptions(rpcutil.ServeOptions{
-		Init: func(s *grpc.Server) error {
-			pulumirpc.RegisterLanguageRuntimeServer(s, h)
-			return nil
-		},
-	})
-	if err != nil {
-		fmt.Fprintf(os.Stderr, "could not start language host RPC server: %v\n", err)
-		os.Exit(1)
-	}
-	fmt.Printf("%d\n", handle.Port)
-	if err := <-handle.Done; err != nil {
-		fmt.Fprintf(os.Stderr, "language host RPC stopped serving: %v\n", err)
-		os.Exit(1)
-	}
-}
-
-type options struct {
-	typescript   bool
-	tsconfigpath string
-	nodeargs     []string
-}
-
-func parseOptions(info *pulumirpc.ProgramInfo) options {
-	o := options{typescript: true}
-	if info == nil || info.Options == nil {
-		return o
-	}
-	m := info.Options.AsMap()
-	if v, ok := m["typescript"].(bool); ok {
-		o.typescript = v
-	}
-	if v, ok := m["tsconfig"].(string); ok {
-		o.tsconfigpath = v
-	}
-	if v, ok := m["nodeargs"].(string); ok {
-		o.nodeargs = strings.Fields(v)
-	}
-	return o
-}
-
-func (o options) env(env []string) []string {
-	if o.typescript {
-		env = append(env, "PULUMI_NODEJS_TYPESCRIPT=true")
-	}
-	if o.tsconfigpath != "" {
-		env = append(env, "PULUMI_NODEJS_TSCONFIG_PATH="+o.tsconfigpath)
-	}
-	return env
-}
-
-// locate finds node_modules/<module> walking up from dir, as node's resolver does.
-func locate(module, dir string) (string, error) {
-	d, err := filepath.Abs(dir)
-	if err != nil {
-		return "", err
-	}
-	for {
-		p := filepath.Join(d, "node_modules", filepath.FromSlash(module))
-		if _, err := os.Stat(p); err == nil {
-			return p, nil
-		}
-		parent := filepath.Dir(d)
-		if parent == d {
-			return "", fmt.Errorf("could not find node_modules/%s from %s: has `npm install` been run?", module, dir)
-		}
-		d = parent
-	}
-}
-
-func programDir(info *pulumirpc.ProgramInfo, fallback string) string {
-	if info != nil && info.ProgramDirectory != "" {
-		return info.ProgramDirectory
-	}
-	return fallback
-}
-
-func exitError(err error, what string) error {
-	var exiterr *exec.ExitError
-	if errors.As(err, &exiterr) {
-		if st, ok := exiterr.Sys().(syscall.WaitStatus); ok {
-			return fmt.Errorf("Program exited with non-zero exit code: %d", st.ExitStatus())
-		}
-		return fmt.Errorf("Program exited unexpectedly: %w", exiterr)
-	}
-	return fmt.Errorf("Problem executing %s (could not run language executor): %w", what, err)
-}
-
-func (h *host) Handshake(
-	ctx context.Context, req *pulumirpc.LanguageHandshakeRequest,
-) (*pulumirpc.LanguageHandshakeResponse, error) {
-	if req.EngineAddress != "" {
-		h.engineAddress = req.EngineAddress
-	}
-	return &pulumirpc.LanguageHandshakeResponse{}, nil
-}
-
-func (h *host) GetPluginInfo(ctx context.Context, _ *emptypb.Empty) (*pulumirpc.PluginInfo, error) {
-	return &pulumirpc.PluginInfo{Version: Version}, nil
-}
-
-type packageJSON struct {
-	Name    string `json:"name"`
-	Version string `json:"version"`
-	Pulumi  struct {
-		Resource bool   `json:"resource"`
-		Name     string `json:"name"`
-		Version  string `json:"version"`
-		Server   string `json:"server"`
-	} `json:"pulumi"`
-}
-
-// requiredPackages lists the packages in node_modules (and its @scopes) whose package.json declares a
-// Pulumi resource plugin.
-func requiredPackages(dir string) []*pulumirpc.PackageDependency {
-	nm, err := locate("", dir)
-	if err != nil {
-		return nil
-	}
-	var dirs []string
-	entries, _ := os.ReadDir(nm)
-	for _, e := range entries {
-		p := filepath.Join(nm, e.Name())
-		switch {
-		case strings.HasPrefix(e.Name(), "@"):
-			sub, _ := os.ReadDir(p)
-			for _, s := range sub {
-				dirs = append(dirs, filepath.Join(p, s.Name()))
-			}
-		case !strings.HasPrefix(e.Name(), "."):
-			dirs = append(dirs, p)
-		}
-	}
-	sort.Strings(dirs)
-	seen := map[string]bool{}
-	var out []*pulumirpc.PackageDependency
-	for _, d := range dirs {
-		b, err := os.ReadFile(filepath.Join(d, "package.json"))
-		if err != nil {
-			continue
-		}
-		var pj packageJSON
-		if json.Unmarshal(b, &pj) != nil || !pj.Pulumi.Resource {
-			continue
-		}
-		name := pj.Pulumi.Name
-		if name == "" {
-			name = strings.TrimPrefix(strings.TrimPrefix(pj.Name, "@pulumi/"), "@")
-		}
-		version := pj.Pulumi.Version
-		if version == "" {
-			version = pj.Version
-		}
-		if version != "" && !strings.HasPrefix(version, "v") {
-			version = "v" + version
-		}
-		if seen[name+"@"+version] {
-			continue
-		}
-		seen[name+"@"+version] = true
-		out = append(out, &pulumirpc.PackageDependency{
-			Name: name, Kind: "resource", Version: version, Server: pj.Pulumi.Server,
-		})
-	}
-	return out
-}
-
-func (h *host) GetRequiredPlugins(
-	ctx context.Context, req *pulumirpc.GetRequiredPluginsRequest,
-) (*pulumirpc.GetRequiredPluginsResponse, error) {
-	resp := &pulumirpc.GetRequiredPluginsResponse{}
-	for _, p := range requiredPackages(programDir(req.Info, req.Program)) {
-		resp.Plugins = append(resp.Plugins, &pulumirpc.PluginDependency{
-			Name: p.Name, Kind: p.Kind, Version: p.Version, Server: p.Server,
-		})
-	}
-	return resp, nil
-}
-
-func (h *host) GetRequiredPackages(
-	ctx context.Context, req *pulumirpc.GetRequiredPackagesRequest,
-) (*pulumirpc.GetRequiredPackagesResponse, error) {
-	return &pulumirpc.GetRequiredPackagesResponse{Packages: requiredPackages(programDir(req.Info, "."))}, nil
-}
-
-func (h *host) Run(ctx context.Context, req *pulumirpc.RunRequest) (*pulumirpc.RunResponse, error) {
-	nodeBin, err := exec.LookPath("node")
-	if err != nil {
-		return nil, fmt.Errorf("could not find node on the $PATH: %w", err)
-	}
-	dir := programDir(req.Info, req.Pwd)
-	runPath := os.Getenv("PULUMI_LANGUAGE_NODEJS_RUN_PATH")
-	if runPath == "" {
-		if runPath, err = locate("@pulumi/pulumi/cmd/run", dir); err != nil {
-			return &pulumirpc.RunResponse{Error: "It looks like the Pulumi SDK has not been installed. " +
-				"Have you run npm install or yarn install? (" + err.Error() + ")"}, nil
-		}
-	}
-	opts := parseOptions(req.Info)
-	args := append(append([]string{}, opts.nodeargs...), runPath)
-	add := func(k, v string) {
-		if v != "" {
-			args = append(args, "--"+k, v)
-		}
-	}
-	add("monitor", req.MonitorAddress)
-	add("engine", h.engineAddress)
-	add("organization", req.Organization)
-	add("project", req.Project)
-	add("stack", req.Stack)
-	add("pwd", req.Pwd)
-	if req.Info != nil {
-		add("root-directory", req.Info.RootDirectory)
-	}
-	if req.DryRun {
-		args = append(args, "--dry-run")
-	}
-	if req.Parallel != 0 {
-		add("parallel", strconv.Itoa(int(req.Parallel)))
-	}
-	entry := "."
-	if req.Info != nil && req.Info.EntryPoint != "" {
-		entry = req.Info.EntryPoint
-	} else if req.Info == nil && req.Program != "" {
-		entry = req.Program
-	}
-	args = append(args, entry)
-	args = append(args, req.Args...)
-
-	cfg := req.Config
-	if cfg == nil {
-		cfg = map[string]string{}
-	}
-	cfgJSON, err := json.Marshal(cfg)
-	if err != nil {
-		return nil, err
-	}
-	keys := req.ConfigSecretKeys
-	if keys == nil {
-		keys = []string{}
-	}
-	keysJSON, err := json.Marshal(keys)
-	if err != nil {
-		return nil, err
-	}
-	env := opts.env(append(os.Environ(),
-		"PULUMI_CONFIG="+string(cfgJSON), "PULUMI_CONFIG_SECRET_KEYS="+string(keysJSON)))
-
-	cmd := exec.CommandContext(ctx, nodeBin, args...)
-	cmd.Dir = dir
-	cmd.Env = env
-	cmd.Stdout, cmd.Stderr = os.Stdout, os.Stderr
-	if err := cmd.Run(); err != nil {
-		var exiterr *exec.ExitError
-		if errors.As(err, &exiterr) && exiterr.ExitCode() == bailExitCode {
-			return &pulumirpc.RunResponse{Bail: true}, nil
-		}
-		return &pulumirpc.RunResponse{Error: exitError(err, "program").Error()}, nil
-	}
-	return &pulumirpc.RunResponse{}, nil
-}
-
-func (h *host) RunPlugin(req *pulumirpc.RunPluginRequest, server pulumirpc.LanguageRuntime_RunPluginServer) error {
-	ctx := server.Context()
-	closer, stdout, stderr, err := rpcutil.MakeRunPluginStreams(server, false)
-	if err != nil {
-		return err
-	}
-	defer closer.Close()
-
-	nodeBin, err := exec.LookPath("node")
-	if err != nil {
-		return err
-	}
-	dir := programDir(req.Info, req.Pwd)
-	opts := parseOptions(req.Info)
-	env := opts.env(append([]string{}, req.Env...))
-	analyzer := req.Kind == "analyzer"
-	module := "@pulumi/pulumi/cmd/run-plugin"
-	if analyzer {
-		// Policy packs: the old "pulumi-analyzer-policy" shim's job.
-		module = "@pulumi/pulumi/cmd/run-policy-pack"
-	}
-	runPath, err := locate(module, dir)
-	if err != nil {
-		return err
-	}
-	args := append([]string{runPath}, opts.nodeargs...)
-	if analyzer {
-		args = append(append(args, req.Args...), dir)
-	} else {
-		args = append(append(args, dir), req.Args...)
-	}
-
-	var proxy *sdk.PolicyProxy
-	if analyzer {
-		// Answer the engine's stack-configuration call ourselves so the pack gets its config env.
-		proxy, stdout, err = sdk.NewPolicyProxy(ctx, stdout)
-		if err != nil {
-			return fmt.Errorf("could not start policy pack proxy: %w", err)
-		}
-		conf, err := proxy.AwaitConfiguration(ctx)
-		if err != nil {
-			return fmt.Errorf("could not get stack configuration: %w", err)
-		}
-		if conf != nil {
-			put := func(k, v string) {
-				if v != "" {
-					env = append(env, k+"="+v)
-				}
-			}
-			put("PULUMI_NODEJS_ORGANIZATION", conf.Organization)
-			put("PULUMI_NODEJS_PROJECT", conf.Project)
-			put("PULUMI_NODEJS_STACK", conf.Stack)
-			put("PULUMI_NODEJS_DRY_RUN", strconv.FormatBool(conf.DryRun))
-			if conf.Config != nil {
-				b, err := json.Marshal(conf.Config)
-				if err != nil {
-					return err
-				}
-				put("PULUMI_CONFIG", string(b))
-			}
-		}
-	}
-
-	cmd := exec.CommandContext(ctx, nodeBin, args...)
-	if analyzer {
-		cmd.Dir = dir
-	} else {
-		cmd.Dir = req.Pwd
-	}
-	cmd.Env = env
-	cmd.Stdout, cmd.Stderr = stdout, stderr
-	if err := cmd.Start(); err != nil {
-		return exitError(err, "plugin program")
-	}
-	if proxy != nil {
-		err = proxy.Attach(ctx, cmd)
-	} else {
-		err = cmd.Wait()
-	}
-	if err != nil {
-		return exitError(err, "plugin program")
-	}
-	return closer.Close()
-}
-
-func (h *host) InstallDependencies(
-	req *pulumirpc.InstallDependenciesRequest, server pulumirpc.LanguageRuntime_InstallDependenciesServer,
-) error {
-	closer, stdout, stderr, err := rpcutil.MakeInstallDependenciesStreams(server, req.IsTerminal)
-	if err != nil {
-		return err
-	}
-	defer closer.Close()
-	npm, err := exec.LookPath("npm")
-	if err != nil {
-		return err
-	}
-	fmt.Fprintln(stdout, "Installing dependencies...")
-	cmd := exec.CommandContext(server.Context(), npm, "install")
-	cmd.Dir = programDir(req.Info, req.Directory)
-	cmd.Stdout, cmd.Stderr = stdout, stderr
-	if err := cmd.Run(); err != nil {
-		return fmt.Errorf("npm install failed: %w", err)
-	}
-	fmt.Fprintln(stdout, "Finished installing dependencies")
-	return closer.Close()
-}
-
-func (h *host) About(ctx context.Context, req *pulumirpc.AboutRequest) (*pulumirpc.AboutResponse, error) {
-	nodeBin, err := exec.LookPath("node")
-	if err != nil {
-		return nil, err
-	}
-	out, err := exec.CommandContext(ctx, nodeBin, "--version").Output()
-	if err != nil {
-		return nil, err
-	}
-	return &pulumirpc.AboutResponse{
-		Executable: nodeBin,
-		Version:    strings.TrimPrefix(strings.TrimSpace(string(out)), "v"),
-		Metadata:   map[string]string{"languageHost": "portal-infra substitute"},
-	}, nil
-}
-
-func (h *host) GetProgramDependencies(
-	ctx context.Context, req *pulumirpc.GetProgramDependenciesRequest,
-) (*pulumirpc.GetProgramDependenciesResponse, error) {
-	dir := programDir(req.Info, req.Pwd)
-	b, err := os.ReadFile(filepath.Join(dir, "package.json"))
-	if err != nil {
-		return &pulumirpc.GetProgramDependenciesResponse{}, nil
-	}
-	var pj struct {
-		Dependencies    map[string]string `json:"dependencies"`
-		DevDependencies map[string]string `json:"devDependencies"`
-	}
-	if err := json.Unmarshal(b, &pj); err != nil {
-		return nil, err
-	}
-	var deps []*pulumirpc.DependencyInfo
-	add := func(m map[string]string) {
-		for name, v := range m {
-			if ib, err := os.ReadFile(filepath.Join(dir, "node_modules", name, "package.json")); err == nil {
-				var ip struct {
-					Version string `json:"version"`
-				}
-				if json.Unmarshal(ib, &ip) == nil && ip.Version != "" {
-					v = ip.Version
-				}
-			}
-			deps = append(deps, &pulumirpc.DependencyInfo{Name: name, Version: v})
-		}
-	}
-	add(pj.Dependencies)
-	if req.TransitiveDependencies {
-		add(pj.DevDependencies)
-	}
-	sort.Slice(deps, func(i, j int) bool { return deps[i].Name < deps[j].Name })
-	return &pulumirpc.GetProgramDependenciesResponse{Dependencies: deps}, nil
-}
-
-func (h *host) RuntimeOptionsPrompts(
-	ctx context.Context, req *pulumirpc.RuntimeOptionsRequest,
-) (*pulumirpc.RuntimeOptionsResponse, error) {
-	return &pulumirpc.RuntimeOptionsResponse{}, nil
-}
-
-func (h *host) Pack(ctx context.Context, req *pulumirpc.PackRequest) (*pulumirpc.PackResponse, error) {
-	return nil, status.Error(codes.Unimplemented, "Pack is not supported by this language host")
-}
-GO
-}
-
 build_langhost() {
   local name=pulumi-language-nodejs ext
   if ext="$(find_external pulumi)" && [[ -x "$(dirname "$ext")/$name" ]] &&
@@ -731,8 +315,9 @@ build_langhost() {
     record "$name" "$(cat "$out.version" 2>/dev/null || echo "$PULUMI_VERSION")" cached "$out"
     return
   fi
-  if ! upstream_err="$(fail_get "$name-$ukey")"; then
-    log "building $name v$PULUMI_VERSION ($LANGHOST_MOD) ..."
+  if upstream_err="$(fail_get "$name-$ukey")"; then
+    REMEMBERED=1
+  else
     local versions lerr=""
     if versions="$(go list -m -versions "$LANGHOST_MOD" 2>&1)"; then
       # shellcheck disable=SC2086
@@ -763,6 +348,7 @@ build_langhost() {
           remote_replaces "$DL_GOMOD" | sed 's/^/replace /'
         } >"$wrap/go.mod"
         printf '//go:build tools\n\npackage tools\n\nimport _ "%s"\n' "$LANGHOST_MOD" >"$wrap/tools.go"
+        log "building $name v$version ($LANGHOST_MOD) ..."
         if (cd "$wrap" && go mod tidy && mkdir -p "$(dirname "$out")" &&
           go build -trimpath -ldflags "$VERSION_LDFLAG" -o "$out.tmp" "$LANGHOST_MOD") >"$blog" 2>&1; then
           mv "$out.tmp" "$out"
@@ -772,42 +358,36 @@ build_langhost() {
           return
         fi
         upstream_err="module $LANGHOST_MOD version v$version: build failed: $(tail_err "$blog")"
+        SHOW_LOG="$blog"
       else
         upstream_err="module $LANGHOST_MOD version v$version: $DL_ERR"
       fi
     fi
     fail_put "$name-$ukey" "$upstream_err"
   fi
-  echo "[toolchain] upstream $name unavailable: $upstream_err" >&2
+  local why
+  why="$(summarize "$upstream_err")"
   if [[ "${TOOLCHAIN_NO_SUBSTITUTES:-0}" == 1 ]]; then
     rm -f "$BIN/$name"
-    record "$name" "$PULUMI_VERSION" failed "" "$upstream_err"
+    record "$name" "$PULUMI_VERSION" failed "" "$upstream_err" "$why; TOOLCHAIN_NO_SUBSTITUTES=1 forbids a substitute"
     return
   fi
 
   # Substitute: a small language host over the pinned sdk/v3 that runs the real @pulumi/pulumi runners.
-  local src="$CACHE/src/$name-substitute-v$PULUMI_VERSION"
-  write_langhost_substitute "$src"
   local skey
-  skey="$(printf '%s|substitute|%s|%s|%s|%s|' "$name" "$PULUMI_VERSION" "$RECIPE" "$GO_VERSION" "$GO_PLATFORM" |
-    cat - "$src/main.go" | sha)"
+  skey="$(printf '%s|substitute|%s|%s|%s|%s|%s' "$name" "$PULUMI_VERSION" "$RECIPE" "$GO_VERSION" "$GO_PLATFORM" \
+    "$(subst_hash language-nodejs)" | sha)"
   out="$CACHE/bin/$name-$skey/$name"
-  local detail="substitute for the unavailable upstream module, built on $SDK_MOD@v$PULUMI_VERSION"
-  if [[ ! -x "$out" ]]; then
-    log "building $name substitute on $SDK_MOD v$PULUMI_VERSION ..."
-    printf 'module portal-infra.local/language-nodejs-substitute\n\ngo 1.26\n\nrequire %s v%s\n' \
-      "$SDK_MOD" "$PULUMI_VERSION" >"$src/go.mod"
-    local blog="$LOGS/$name-$skey.log"
-    if ! (cd "$src" && go mod tidy && mkdir -p "$(dirname "$out")" &&
-      go build -trimpath -ldflags "-X main.Version=$PULUMI_VERSION" -o "$out.tmp" .) >"$blog" 2>&1; then
-      record "$name" "$PULUMI_VERSION" failed "log: $blog" \
-        "$upstream_err; substitute build failed: $(tail_err "$blog")"
-      return
-    fi
-    mv "$out.tmp" "$out"
+  if ! build_substitute language-nodejs "$out" "-X main.Version=$PULUMI_VERSION"; then
+    SHOW_LOG="$SUBST_LOG"
+    record "$name" "$PULUMI_VERSION" failed "${SUBST_LOG:+log: $SUBST_LOG}" "$upstream_err; $SUBST_ERR" \
+      "$why; $(printf '%s\n' "$SUBST_ERR" | head -n1 | cut -d: -f1)"
+    return
   fi
   install_file "$out" "$BIN/$name"
-  record "$name" "$PULUMI_VERSION" substitute "$detail" "upstream: $upstream_err"
+  record "$name" "$PULUMI_VERSION" substitute \
+    "substitute for the unavailable upstream module, built from scripts/toolchain/language-nodejs on $SDK_MOD@v$PULUMI_VERSION" \
+    "upstream: $upstream_err" "$why"
 }
 
 # ---------------------------------------------------------------- 3. shims
@@ -842,640 +422,26 @@ SH
 # ---------------------------------------------------------------- substitute providers
 # Only used when the real provider module cannot be had (TOOLCHAIN_NO_SUBSTITUTES=1 forbids it).
 SUBSTITUTABLE=" random command "
-write_provider_substitute() { # dir
-  mkdir -p "$1"
-  cat >"$1/main.go" <<'GO'
-// portal-infra substitute resource providers for "random" and "command", generated by
-// scripts/toolchain.sh.
-//
-// Built only when the real provider modules (github.com/pulumi/pulumi-random/provider/v4,
-// github.com/pulumi/pulumi-command/provider) cannot be had from the Go module proxy. One source, two
-// binaries: main.Package selects "random" or "command" at link time. It implements the resources the
-// @pulumi/random and @pulumi/command SDKs register, with the upstream replace-on-change semantics
-// (every random input forces a new value; command triggers replace, other changes re-run
-// update/create), so the real engine can plan and apply programs that use them, offline.
-package main
-
-import (
-	"bytes"
-	"context"
-	"crypto/rand"
-	"encoding/base64"
-	"encoding/binary"
-	"encoding/hex"
-	"fmt"
-	"math/big"
-	mrand "math/rand"
-	"os"
-	"os/exec"
-	"sort"
-	"strconv"
-	"strings"
-
-	"github.com/blang/semver"
-	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
-	"github.com/pulumi/pulumi/sdk/v3/go/common/resource/plugin"
-	"github.com/pulumi/pulumi/sdk/v3/go/common/tokens"
-	"github.com/pulumi/pulumi/sdk/v3/go/pulumi/provider"
-	pulumirpc "github.com/pulumi/pulumi/sdk/v3/proto/go"
-	"golang.org/x/crypto/bcrypt"
-)
-
-// Package and Version are stamped with -ldflags "-X main.Package=... -X main.Version=...".
-var (
-	Package = "random"
-	Version = "0.0.0"
-)
-
-type prov struct {
-	plugin.UnimplementedProvider
-}
-
-func main() {
-	err := provider.Main(Package, func(*provider.HostClient) (pulumirpc.ResourceProviderServer, error) {
-		return plugin.NewProviderServer(&prov{}), nil
-	})
-	if err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		os.Exit(1)
-	}
-}
-
-func (p *prov) Pkg() tokens.Package { return tokens.Package(Package) }
-func (p *prov) Close() error        { return nil }
-
-func (p *prov) GetPluginInfo(context.Context) (plugin.PluginInfo, error) {
-	v, err := semver.ParseTolerant(Version)
-	if err != nil {
-		return plugin.PluginInfo{}, err
-	}
-	return plugin.PluginInfo{Version: &v}, nil
-}
-
-func (p *prov) CheckConfig(_ context.Context, req plugin.CheckConfigRequest) (plugin.CheckConfigResponse, error) {
-	return plugin.CheckConfigResponse{Properties: req.News}, nil
-}
-
-func (p *prov) DiffConfig(context.Context, plugin.DiffConfigRequest) (plugin.DiffConfigResponse, error) {
-	return plugin.DiffResult{Changes: plugin.DiffNone}, nil
-}
-
-func (p *prov) Configure(context.Context, plugin.ConfigureRequest) (plugin.ConfigureResponse, error) {
-	return plugin.ConfigureResponse{}, nil
-}
-
-// ------------------------------------------------------------------ resource kinds
-
-type kind struct {
-	defaults map[string]resource.PropertyValue
-	required []string
-	// replaceAll: any input change replaces (random); else only the listed keys do.
-	replaceAll  bool
-	replaceKeys []string
-	create      func(ctx context.Context, urn resource.URN, in resource.PropertyMap) (resource.ID, resource.PropertyMap, error)
-	update      func(ctx context.Context, urn resource.URN, in, old resource.PropertyMap) (resource.PropertyMap, error)
-	delete      func(ctx context.Context, urn resource.URN, out resource.PropertyMap) error
-	computed    []string // outputs unknown during preview
-}
-
-func num(v float64) resource.PropertyValue  { return resource.NewNumberProperty(v) }
-func boolean(v bool) resource.PropertyValue { return resource.NewBoolProperty(v) }
-func str(v string) resource.PropertyValue   { return resource.NewStringProperty(v) }
-
-var passwordDefaults = map[string]resource.PropertyValue{
-	"special": boolean(true), "upper": boolean(true), "lower": boolean(true), "numeric": boolean(true),
-	"number": boolean(true), "minUpper": num(0), "minLower": num(0), "minNumeric": num(0), "minSpecial": num(0),
-}
-
-var kinds = map[tokens.Type]*kind{
-	"random:index/randomPassword:RandomPassword": {
-		defaults: passwordDefaults, required: []string{"length"}, replaceAll: true,
-		computed: []string{"result", "bcryptHash"},
-		create: func(_ context.Context, _ resource.URN, in resource.PropertyMap) (resource.ID, resource.PropertyMap, error) {
-			s, err := randomString(in)
-			if err != nil {
-				return "", nil, err
-			}
-			h, err := bcrypt.GenerateFromPassword([]byte(s), bcrypt.DefaultCost)
-			if err != nil {
-				return "", nil, err
-			}
-			out := in.Copy()
-			out["result"] = str(s)
-			out["bcryptHash"] = str(string(h))
-			return "none", out, nil
-		},
-	},
-	"random:index/randomString:RandomString": {
-		defaults: passwordDefaults, required: []string{"length"}, replaceAll: true, computed: []string{"result"},
-		create: func(_ context.Context, _ resource.URN, in resource.PropertyMap) (resource.ID, resource.PropertyMap, error) {
-			s, err := randomString(in)
-			if err != nil {
-				return "", nil, err
-			}
-			out := in.Copy()
-			out["result"] = str(s)
-			return resource.ID(s), out, nil
-		},
-	},
-	"random:index/randomBytes:RandomBytes": {
-		required: []string{"length"}, replaceAll: true, computed: []string{"base64", "hex"},
-		create: func(_ context.Context, _ resource.URN, in resource.PropertyMap) (resource.ID, resource.PropertyMap, error) {
-			b, err := randBytes(intOf(in, "length"))
-			if err != nil {
-				return "", nil, err
-			}
-			out := in.Copy()
-			out["base64"] = str(base64.StdEncoding.EncodeToString(b))
-			out["hex"] = str(hex.EncodeToString(b))
-			return "none", out, nil
-		},
-	},
-	"random:index/randomId:RandomId": {
-		required: []string{"byteLength"}, replaceAll: true, computed: []string{"b64Std", "b64Url", "dec", "hex"},
-		create: func(_ context.Context, _ resource.URN, in resource.PropertyMap) (resource.ID, resource.PropertyMap, error) {
-			b, err := randBytes(intOf(in, "byteLength"))
-			if err != nil {
-				return "", nil, err
-			}
-			prefix := strOf(in, "prefix")
-			url := base64.RawURLEncoding.EncodeToString(b)
-			out := in.Copy()
-			out["b64Std"] = str(prefix + base64.StdEncoding.EncodeToString(b))
-			out["b64Url"] = str(prefix + url)
-			out["dec"] = str(prefix + new(big.Int).SetBytes(b).String())
-			out["hex"] = str(prefix + hex.EncodeToString(b))
-			return resource.ID(url), out, nil
-		},
-	},
-	"random:index/randomInteger:RandomInteger": {
-		required: []string{"min", "max"}, replaceAll: true, computed: []string{"result"},
-		create: func(_ context.Context, _ resource.URN, in resource.PropertyMap) (resource.ID, resource.PropertyMap, error) {
-			lo, hi := intOf(in, "min"), intOf(in, "max")
-			if hi < lo {
-				return "", nil, fmt.Errorf("minimum value needs to be smaller than or equal to maximum value")
-			}
-			r := seeded(in)
-			v := lo + r.Intn(hi-lo+1)
-			out := in.Copy()
-			out["result"] = num(float64(v))
-			return resource.ID(strconv.Itoa(v)), out, nil
-		},
-	},
-	"random:index/randomPet:RandomPet": {
-		defaults: map[string]resource.PropertyValue{"length": num(2), "separator": str("-")},
-		replaceAll: true,
-		create: func(_ context.Context, _ resource.URN, in resource.PropertyMap) (resource.ID, resource.PropertyMap, error) {
-			n := intOf(in, "length")
-			words := make([]string, 0, n+1)
-			if p := strOf(in, "prefix"); p != "" {
-				words = append(words, p)
-			}
-			for i := 0; i < n; i++ {
-				list := petAdverbs
-				if i == n-1 {
-					list = petNames
-				} else if i == n-2 {
-					list = petAdjectives
-				}
-				words = append(words, list[cryptoIntn(len(list))])
-			}
-			id := strings.Join(words, strOf(in, "separator"))
-			return resource.ID(id), in.Copy(), nil
-		},
-	},
-	"random:index/randomShuffle:RandomShuffle": {
-		required: []string{"inputs"}, replaceAll: true, computed: []string{"results"},
-		create: func(_ context.Context, _ resource.URN, in resource.PropertyMap) (resource.ID, resource.PropertyMap, error) {
-			var items []resource.PropertyValue
-			if v, ok := in["inputs"]; ok && v.IsArray() {
-				items = append(items, v.ArrayValue()...)
-			}
-			r := seeded(in)
-			r.Shuffle(len(items), func(i, j int) { items[i], items[j] = items[j], items[i] })
-			if c := intOf(in, "resultCount"); c > 0 && c < len(items) {
-				items = items[:c]
-			}
-			out := in.Copy()
-			out["results"] = resource.NewArrayProperty(items)
-			return "-", out, nil
-		},
-	},
-	"random:index/randomUuid:RandomUuid": {
-		replaceAll: true, computed: []string{"result"},
-		create: func(_ context.Context, _ resource.URN, in resource.PropertyMap) (resource.ID, resource.PropertyMap, error) {
-			b, err := randBytes(16)
-			if err != nil {
-				return "", nil, err
-			}
-			b[6] = (b[6] & 0x0f) | 0x40
-			b[8] = (b[8] & 0x3f) | 0x80
-			u := fmt.Sprintf("%x-%x-%x-%x-%x", b[0:4], b[4:6], b[6:8], b[8:10], b[10:16])
-			out := in.Copy()
-			out["result"] = str(u)
-			return resource.ID(u), out, nil
-		},
-	},
-	"command:local:Command": {
-		defaults:    map[string]resource.PropertyValue{"addPreviousOutputInEnv": boolean(true)},
-		replaceKeys: []string{"triggers"},
-		computed:    []string{"stdout", "stderr"},
-		create: func(ctx context.Context, urn resource.URN, in resource.PropertyMap) (resource.ID, resource.PropertyMap, error) {
-			out, err := runLocal(ctx, in, strOf(in, "create"), nil)
-			if err != nil {
-				return "", nil, err
-			}
-			return resource.ID(urn.Name() + randomSuffix()), out, nil
-		},
-		update: func(ctx context.Context, urn resource.URN, in, old resource.PropertyMap) (resource.PropertyMap, error) {
-			script := strOf(in, "update")
-			if script == "" {
-				script = strOf(in, "create")
-			}
-			return runLocal(ctx, in, script, old)
-		},
-		delete: func(ctx context.Context, urn resource.URN, out resource.PropertyMap) error {
-			if strOf(out, "delete") == "" {
-				return nil
-			}
-			_, err := runLocal(ctx, out, strOf(out, "delete"), out)
-			return err
-		},
-	},
-	"command:remote:Command": {
-		replaceKeys: []string{"triggers", "connection"},
-		create: func(context.Context, resource.URN, resource.PropertyMap) (resource.ID, resource.PropertyMap, error) {
-			return "", nil, fmt.Errorf("command:remote:Command needs SSH and is not supported by the " +
-				"portal-infra substitute command provider")
-		},
-	},
-}
-
-func lookup(t tokens.Type) (*kind, error) {
-	if k, ok := kinds[t]; ok && strings.HasPrefix(string(t), Package+":") {
-		return k, nil
-	}
-	return nil, fmt.Errorf("resource type %s is not supported by the portal-infra substitute %s provider", t, Package)
-}
-
-// ------------------------------------------------------------------ CRUD
-
-func (p *prov) Check(_ context.Context, req plugin.CheckRequest) (plugin.CheckResponse, error) {
-	k, err := lookup(req.Type)
-	if err != nil {
-		return plugin.CheckResponse{}, err
-	}
-	news := req.News.Copy()
-	for key, v := range k.defaults {
-		if _, ok := news[resource.PropertyKey(key)]; !ok {
-			news[resource.PropertyKey(key)] = v
-		}
-	}
-	var failures []plugin.CheckFailure
-	for _, r := range k.required {
-		if v, ok := news[resource.PropertyKey(r)]; !ok || v.IsNull() {
-			failures = append(failures, plugin.CheckFailure{
-				Property: resource.PropertyKey(r), Reason: fmt.Sprintf("Missing required argument %q", r)})
-		}
-	}
-	return plugin.CheckResponse{Properties: news, Failures: failures}, nil
-}
-
-func (p *prov) Diff(_ context.Context, req plugin.DiffRequest) (plugin.DiffResponse, error) {
-	k, err := lookup(req.Type)
-	if err != nil {
-		return plugin.DiffResponse{}, err
-	}
-	ignored := map[string]bool{}
-	for _, i := range req.IgnoreChanges {
-		ignored[i] = true
-	}
-	keys := map[resource.PropertyKey]bool{}
-	for key := range req.NewInputs {
-		keys[key] = true
-	}
-	for key := range req.OldInputs {
-		keys[key] = true
-	}
-	var changed, replace []resource.PropertyKey
-	detailed := map[string]plugin.PropertyDiff{}
-	for key := range keys {
-		if ignored[string(key)] {
-			continue
-		}
-		nv, nok := req.NewInputs[key]
-		ov, ook := req.OldInputs[key]
-		if nok && ook && nv.DeepEquals(ov) || (!nok && ook && ov.IsNull()) || (nok && !ook && nv.IsNull()) {
-			continue
-		}
-		changed = append(changed, key)
-		forces := k.replaceAll
-		for _, r := range k.replaceKeys {
-			forces = forces || string(key) == r
-		}
-		kd := plugin.DiffUpdate
-		switch {
-		case !ook:
-			kd = plugin.DiffAdd
-		case !nok:
-			kd = plugin.DiffDelete
-		}
-		if forces {
-			replace = append(replace, key)
-			kd = map[plugin.DiffKind]plugin.DiffKind{
-				plugin.DiffAdd: plugin.DiffAddReplace, plugin.DiffDelete: plugin.DiffDeleteReplace,
-				plugin.DiffUpdate: plugin.DiffUpdateReplace,
-			}[kd]
-		}
-		detailed[string(key)] = plugin.PropertyDiff{Kind: kd, InputDiff: true}
-	}
-	sort.Slice(changed, func(i, j int) bool { return changed[i] < changed[j] })
-	sort.Slice(replace, func(i, j int) bool { return replace[i] < replace[j] })
-	if len(changed) == 0 {
-		return plugin.DiffResult{Changes: plugin.DiffNone}, nil
-	}
-	return plugin.DiffResult{
-		Changes: plugin.DiffSome, ChangedKeys: changed, ReplaceKeys: replace, DetailedDiff: detailed,
-	}, nil
-}
-
-func previewOutputs(k *kind, in resource.PropertyMap) resource.PropertyMap {
-	out := in.Copy()
-	for _, c := range k.computed {
-		out[resource.PropertyKey(c)] = resource.MakeComputed(str(""))
-	}
-	return out
-}
-
-func (p *prov) Create(ctx context.Context, req plugin.CreateRequest) (plugin.CreateResponse, error) {
-	k, err := lookup(req.Type)
-	if err != nil {
-		return plugin.CreateResponse{}, err
-	}
-	if req.Preview || req.Properties.ContainsUnknowns() {
-		return plugin.CreateResponse{Properties: previewOutputs(k, req.Properties), Status: resource.StatusOK}, nil
-	}
-	id, out, err := k.create(ctx, req.URN, req.Properties)
-	if err != nil {
-		return plugin.CreateResponse{Status: resource.StatusUnknown}, err
-	}
-	return plugin.CreateResponse{ID: id, Properties: out, Status: resource.StatusOK}, nil
-}
-
-func (p *prov) Read(_ context.Context, req plugin.ReadRequest) (plugin.ReadResponse, error) {
-	return plugin.ReadResponse{
-		ReadResult: plugin.ReadResult{ID: req.ID, Inputs: req.Inputs, Outputs: req.State},
-		Status:     resource.StatusOK,
-	}, nil
-}
-
-func (p *prov) Update(ctx context.Context, req plugin.UpdateRequest) (plugin.UpdateResponse, error) {
-	k, err := lookup(req.Type)
-	if err != nil {
-		return plugin.UpdateResponse{}, err
-	}
-	if k.update == nil {
-		return plugin.UpdateResponse{}, fmt.Errorf("%s does not support in-place updates", req.Type)
-	}
-	if req.Preview || req.NewInputs.ContainsUnknowns() {
-		return plugin.UpdateResponse{Properties: previewOutputs(k, req.NewInputs), Status: resource.StatusOK}, nil
-	}
-	out, err := k.update(ctx, req.URN, req.NewInputs, req.OldOutputs)
-	if err != nil {
-		return plugin.UpdateResponse{Status: resource.StatusUnknown}, err
-	}
-	return plugin.UpdateResponse{Properties: out, Status: resource.StatusOK}, nil
-}
-
-func (p *prov) Delete(ctx context.Context, req plugin.DeleteRequest) (plugin.DeleteResponse, error) {
-	k, err := lookup(req.Type)
-	if err != nil {
-		return plugin.DeleteResponse{}, err
-	}
-	if k.delete != nil {
-		if err := k.delete(ctx, req.URN, req.Outputs); err != nil {
-			return plugin.DeleteResponse{Status: resource.StatusUnknown}, err
-		}
-	}
-	return plugin.DeleteResponse{Status: resource.StatusOK}, nil
-}
-
-// ------------------------------------------------------------------ helpers
-
-func strOf(m resource.PropertyMap, k string) string {
-	if v, ok := m[resource.PropertyKey(k)]; ok && v.IsString() {
-		return v.StringValue()
-	}
-	return ""
-}
-
-func intOf(m resource.PropertyMap, k string) int {
-	if v, ok := m[resource.PropertyKey(k)]; ok && v.IsNumber() {
-		return int(v.NumberValue())
-	}
-	return 0
-}
-
-func boolOf(m resource.PropertyMap, k string, def bool) bool {
-	if v, ok := m[resource.PropertyKey(k)]; ok && v.IsBool() {
-		return v.BoolValue()
-	}
-	return def
-}
-
-func randBytes(n int) ([]byte, error) {
-	if n < 1 {
-		return nil, fmt.Errorf("length must be at least 1")
-	}
-	b := make([]byte, n)
-	_, err := rand.Read(b)
-	return b, err
-}
-
-func cryptoIntn(n int) int {
-	v, err := rand.Int(rand.Reader, big.NewInt(int64(n)))
-	if err != nil {
-		panic(err)
-	}
-	return int(v.Int64())
-}
-
-// seeded returns a generator seeded from the "seed" input when given (deterministic, like upstream),
-// else from crypto/rand.
-func seeded(in resource.PropertyMap) *mrand.Rand {
-	var seed int64
-	if s := strOf(in, "seed"); s != "" {
-		h := new(big.Int).SetBytes([]byte(s))
-		seed = h.Int64()
-	} else {
-		var b [8]byte
-		_, _ = rand.Read(b[:])
-		seed = int64(binary.LittleEndian.Uint64(b[:]))
-	}
-	return mrand.New(mrand.NewSource(seed)) //nolint:gosec // shuffles and integers are not secrets
-}
-
-func randomSuffix() string {
-	b, _ := randBytes(4)
-	return hex.EncodeToString(b)
-}
-
-const (
-	lowerChars   = "abcdefghijklmnopqrstuvwxyz"
-	upperChars   = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
-	numericChars = "0123456789"
-	specialChars = "!@#$%&*()-_=+[]{}<>:?"
-)
-
-// randomString follows terraform-provider-random: the min* counts first, the rest from every enabled
-// class, then a shuffle.
-func randomString(in resource.PropertyMap) (string, error) {
-	length := intOf(in, "length")
-	if length < 1 {
-		return "", fmt.Errorf("length must be at least 1")
-	}
-	special := specialChars
-	if v, ok := in["overrideSpecial"]; ok && v.IsString() {
-		special = v.StringValue()
-	}
-	numeric := boolOf(in, "numeric", true) && boolOf(in, "number", true)
-	classes := []struct {
-		on    bool
-		chars string
-		min   int
-	}{
-		{boolOf(in, "upper", true), upperChars, intOf(in, "minUpper")},
-		{boolOf(in, "lower", true), lowerChars, intOf(in, "minLower")},
-		{numeric, numericChars, intOf(in, "minNumeric")},
-		{boolOf(in, "special", true) && special != "", special, intOf(in, "minSpecial")},
-	}
-	var all string
-	var out []byte
-	for _, c := range classes {
-		if !c.on {
-			continue
-		}
-		all += c.chars
-		for i := 0; i < c.min; i++ {
-			out = append(out, c.chars[cryptoIntn(len(c.chars))])
-		}
-	}
-	if all == "" {
-		return "", fmt.Errorf("at least one character class must be enabled")
-	}
-	for len(out) < length {
-		out = append(out, all[cryptoIntn(len(all))])
-	}
-	for i := len(out) - 1; i > 0; i-- {
-		j := cryptoIntn(i + 1)
-		out[i], out[j] = out[j], out[i]
-	}
-	return string(out), nil
-}
-
-// runLocal runs a command:local:Command script the way pulumi-command does: through the interpreter
-// (default /bin/sh -c), in dir, with environment, stdin, and the previous stdout/stderr exposed as
-// PULUMI_COMMAND_STDOUT/PULUMI_COMMAND_STDERR.
-func runLocal(ctx context.Context, in resource.PropertyMap, script string, old resource.PropertyMap) (
-	resource.PropertyMap, error,
-) {
-	out := in.Copy()
-	if script == "" {
-		out["stdout"], out["stderr"] = str(""), str("")
-		return out, nil
-	}
-	interp := []string{"/bin/sh", "-c"}
-	if v, ok := in["interpreter"]; ok && v.IsArray() && len(v.ArrayValue()) > 0 {
-		interp = nil
-		for _, a := range v.ArrayValue() {
-			if a.IsString() {
-				interp = append(interp, a.StringValue())
-			}
-		}
-	}
-	args := append(interp[1:], script)
-	cmd := exec.CommandContext(ctx, interp[0], args...)
-	cmd.Dir = strOf(in, "dir")
-	cmd.Env = os.Environ()
-	if v, ok := in["environment"]; ok && v.IsObject() {
-		for ek, ev := range v.ObjectValue() {
-			if ev.IsString() {
-				cmd.Env = append(cmd.Env, string(ek)+"="+ev.StringValue())
-			}
-		}
-	}
-	if old != nil && boolOf(in, "addPreviousOutputInEnv", true) {
-		cmd.Env = append(cmd.Env, "PULUMI_COMMAND_STDOUT="+strOf(old, "stdout"),
-			"PULUMI_COMMAND_STDERR="+strOf(old, "stderr"))
-	}
-	if s := strOf(in, "stdin"); s != "" {
-		cmd.Stdin = strings.NewReader(s)
-	}
-	var stdout, stderr bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &stdout, &stderr
-	err := cmd.Run()
-	out["stdout"] = str(strings.TrimSuffix(stdout.String(), "\n"))
-	out["stderr"] = str(strings.TrimSuffix(stderr.String(), "\n"))
-	if err != nil {
-		return nil, fmt.Errorf("%w: running %q:\nStdout:\n%s\nStderr:\n%s", err, script,
-			strings.TrimSpace(stdout.String()), strings.TrimSpace(stderr.String()))
-	}
-	return out, nil
-}
-
-var petAdverbs = []string{"badly", "barely", "boldly", "calmly", "deeply", "early", "easily", "freely",
-	"gently", "gladly", "highly", "kindly", "largely", "lightly", "mainly", "nearly", "neatly", "openly",
-	"quickly", "quietly", "rarely", "really", "safely", "simply", "slowly", "smoothly", "subtly", "truly",
-	"vastly", "wholly", "wildly", "wisely"}
-
-var petAdjectives = []string{"able", "active", "adapted", "alert", "amazed", "apt", "awake", "big",
-	"bold", "brave", "bright", "busy", "calm", "capital", "caring", "clean", "clever", "cool", "crisp",
-	"daring", "eager", "equal", "fair", "fine", "firm", "fit", "flying", "frank", "free", "fresh", "gentle",
-	"glad", "golden", "grand", "happy", "hardy", "helpful", "honest", "humble", "keen", "key", "kind",
-	"large", "lively", "loved", "lucky", "magical", "main", "mature", "merry", "modest", "moving", "neat",
-	"noble", "normal", "open", "patient", "polite", "prime", "proper", "quick", "quiet", "rapid", "rare",
-	"ready", "real", "regular", "right", "robust", "safe", "sharp", "shining", "smart", "smooth", "solid",
-	"sound", "special", "stable", "steady", "strong", "sunny", "super", "sure", "sweet", "tender", "tidy",
-	"tough", "true", "united", "useful", "valid", "vital", "warm", "wise", "witty", "worthy"}
-
-var petNames = []string{"ant", "badger", "bat", "bear", "beetle", "bird", "bison", "boar", "bunny",
-	"calf", "camel", "cat", "chicken", "cobra", "colt", "crab", "crane", "cricket", "crow", "deer", "dingo",
-	"dodo", "dog", "dolphin", "dove", "duck", "eagle", "eel", "elk", "emu", "falcon", "ferret", "finch",
-	"fish", "flea", "fly", "fox", "frog", "gannet", "gazelle", "gecko", "gnu", "goat", "goose", "gull",
-	"hare", "hawk", "hen", "heron", "hog", "horse", "hound", "ibex", "jackal", "jay", "kid", "kiwi",
-	"koala", "lamb", "lark", "lemur", "lion", "llama", "lynx", "magpie", "mole", "moose", "moth", "mouse",
-	"mule", "newt", "owl", "ox", "panda", "parrot", "pig", "pony", "possum", "puma", "quail", "rabbit",
-	"ram", "raven", "robin", "seal", "shark", "sheep", "snail", "snake", "sparrow", "squid", "stork",
-	"swan", "tiger", "toad", "trout", "turtle", "vole", "walrus", "wasp", "whale", "wolf", "wombat",
-	"wren", "yak", "zebra"}
-GO
-}
-
 build_provider_substitute() { # name version upstream_error
-  local name="$1" version="$2" upstream_err="$3"
-  local src="$CACHE/src/resource-substitutes-v$PULUMI_VERSION"
-  write_provider_substitute "$src"
+  local name="$1" version="$2" upstream_err="$3" why
+  why="$(summarize "$upstream_err" "upstream provider module")"
   local key
-  key="$(printf 'resource-%s|substitute|%s|%s|%s|%s|%s|' "$name" "$version" "$PULUMI_VERSION" "$RECIPE" \
-    "$GO_VERSION" "$GO_PLATFORM" | cat - "$src/main.go" | sha)"
+  key="$(printf 'resource-%s|substitute|%s|%s|%s|%s|%s|%s' "$name" "$version" "$PULUMI_VERSION" "$RECIPE" \
+    "$GO_VERSION" "$GO_PLATFORM" "$(subst_hash providers)" | sha)"
   local out="$CACHE/bin/resource-$name-$key/pulumi-resource-$name"
-  if [[ ! -x "$out" ]]; then
-    log "building pulumi-resource-$name v$version substitute on $SDK_MOD v$PULUMI_VERSION ..."
-    printf 'module portal-infra.local/substitute-providers\n\ngo 1.26\n\nrequire %s v%s\n' \
-      "$SDK_MOD" "$PULUMI_VERSION" >"$src/go.mod"
-    local blog="$LOGS/resource-$name-$key.log"
-    if ! (cd "$src" && go mod tidy && mkdir -p "$(dirname "$out")" &&
-      go build -trimpath -ldflags "-X main.Package=$name -X main.Version=$version" -o "$out.tmp" .) \
-      >"$blog" 2>&1; then
-      record "$name" "$version" failed "log: $blog" "$upstream_err; substitute build failed: $(tail_err "$blog")"
-      return
-    fi
-    mv "$out.tmp" "$out"
+  if ! build_substitute providers "$out" "-X main.Package=$name -X main.Version=$version"; then
+    SHOW_LOG="$SUBST_LOG"
+    record "$name" "$version" failed "${SUBST_LOG:+log: $SUBST_LOG}" "$upstream_err; $SUBST_ERR" \
+      "$why; $(printf '%s\n' "$SUBST_ERR" | head -n1 | cut -d: -f1)"
+    return
   fi
   if plugin_install "$name" "$version" "$out"; then
-    record "$name" "$version" substitute "substitute for the unavailable upstream provider" "upstream: $upstream_err"
+    record "$name" "$version" substitute \
+      "substitute for the unavailable upstream provider, built from scripts/toolchain/providers on $SDK_MOD@v$PULUMI_VERSION" \
+      "upstream: $upstream_err" "$why"
   else
-    record "$name" "$version" failed "" "$upstream_err; $PLUGIN_ERR"
+    SHOW_LOG="$PLUGIN_LOG"
+    record "$name" "$version" failed "" "$upstream_err; $PLUGIN_ERR" "$why; pulumi plugin install failed"
   fi
 }
 
@@ -1483,18 +449,17 @@ build_provider_substitute() { # name version upstream_error
 plugin_installed() { # name version
   [[ -x "$PULUMI_HOME/plugins/resource-$1-v$2/pulumi-resource-$1" ]]
 }
-plugin_install() { # name version binary
-  local out
-  if out="$(pulumi plugin install resource "$1" "$2" --file "$3" 2>&1)"; then
+plugin_install() { # name version binary -> on failure sets PLUGIN_ERR and PLUGIN_LOG (its output)
+  PLUGIN_LOG="$LOGS/plugin-install-$1-$2.log"
+  if pulumi plugin install resource "$1" "$2" --file "$3" >"$PLUGIN_LOG" 2>&1; then
     return 0
   fi
-  PLUGIN_ERR="pulumi plugin install resource $1 $2 --file $3: $out"
+  PLUGIN_ERR="pulumi plugin install resource $1 $2 --file $3: $(cat "$PLUGIN_LOG")"
   return 1
 }
 
 provider_unavailable() { # name version error
   if [[ "${TOOLCHAIN_NO_SUBSTITUTES:-0}" != 1 && "$SUBSTITUTABLE" == *" $1 "* ]]; then
-    echo "[toolchain] upstream provider $1 $2 unavailable: $3" >&2
     build_provider_substitute "$1" "$2" "$3"
     [[ "${R_STATUS[$1]}" != substitute ]] || : >"$PULUMI_HOME/plugins/resource-$1-v$2.portal-substitute"
   else
@@ -1502,7 +467,10 @@ provider_unavailable() { # name version error
       pulumi plugin rm resource "$1" "$2" --yes >/dev/null 2>&1 || true
       rm -f "$PULUMI_HOME/plugins/resource-$1-v$2.portal-substitute"
     fi
-    record "$1" "$2" failed "" "$3"
+    local why
+    why="$(summarize "$3" "upstream provider module")"
+    [[ "$SUBSTITUTABLE" != *" $1 "* ]] || why="$why; TOOLCHAIN_NO_SUBSTITUTES=1 forbids a substitute"
+    record "$1" "$2" failed "" "$3" "$why"
   fi
 }
 
@@ -1520,7 +488,8 @@ build_provider() { # spec
     if plugin_install "$name" "$version" "$orig"; then
       record "$name" "$version" reused "$orig"
     else
-      record "$name" "$version" failed "" "$PLUGIN_ERR"
+      SHOW_LOG="$PLUGIN_LOG"
+      record "$name" "$version" failed "" "$PLUGIN_ERR" "pulumi plugin install failed"
     fi
     return
   fi
@@ -1530,13 +499,12 @@ build_provider() { # spec
   BUILD_DETAIL=""
   if [[ ! -x "$out" ]]; then
     if err="$(fail_get "resource-$name-$key")"; then
+      REMEMBERED=1
       err="$err (remembered; TOOLCHAIN_RETRY=1 retries)"
-    else
-      log "building pulumi-resource-$name v$version ($mod) ..."
-      if ! build_provider_binary "$name" "$version" "$mod" "$sdkmod" "$kind" "$verpkg" "$out"; then
-        fail_put "resource-$name-$key" "$BUILD_ERR"
-        err="$BUILD_ERR"
-      fi
+    elif ! build_provider_binary "$name" "$version" "$mod" "$sdkmod" "$kind" "$verpkg" "$out"; then
+      fail_put "resource-$name-$key" "$BUILD_ERR"
+      err="$BUILD_ERR"
+      SHOW_LOG="$BUILD_LOG"
     fi
   fi
   if [[ ! -x "$out" ]]; then
@@ -1547,16 +515,17 @@ build_provider() { # spec
   if plugin_install "$name" "$version" "$out"; then
     record "$name" "$version" ok "${BUILD_DETAIL:-$out}"
   else
-    record "$name" "$version" failed "" "$PLUGIN_ERR"
+    SHOW_LOG="$PLUGIN_LOG"
+    record "$name" "$version" failed "" "$PLUGIN_ERR" "pulumi plugin install failed"
   fi
 }
 
 # The provider modules have no tags of their own: find the release commit through the sdk module's tag
 # (its proxy .info carries the commit hash and time) and ask for the provider at that commit's
-# pseudo-version.
+# pseudo-version. On failure sets BUILD_ERR, and BUILD_LOG when the build itself failed.
 build_provider_binary() { # name version mod sdkmod kind verpkg out
   local name="$1" version="$2" mod="$3" sdkmod="$4" kind="$5" verpkg="$6" out="$7"
-  BUILD_ERR="" BUILD_DETAIL=""
+  BUILD_ERR="" BUILD_DETAIL="" BUILD_LOG=""
   if ! go_download "$sdkmod@v$version"; then
     BUILD_ERR="release commit unknown: module $sdkmod version v$version: $DL_ERR"
     return 1
@@ -1583,6 +552,7 @@ build_provider_binary() { # name version mod sdkmod kind verpkg out
   cp -r "$DL_DIR" "$src"
   chmod -R u+w "$src"
   local ldflags="-X $verpkg.Version=$version"
+  log "building pulumi-resource-$name v$version ($mod@$pseudo) ..."
   (
     set -e
     cd "$src"
@@ -1601,6 +571,7 @@ build_provider_binary() { # name version mod sdkmod kind verpkg out
     mv "$out.tmp" "$out"
   ) >"$blog" 2>&1 || {
     BUILD_ERR="module $mod version $pseudo: build failed: $(tail_err "$blog")"
+    BUILD_LOG="$blog"
     return 1
   }
   BUILD_DETAIL="built from $BUILD_DETAIL"
@@ -1620,7 +591,9 @@ install_node22() {
     mkdir -p "$cached"
     local nlog="$LOGS/node-$NODE_VERSION.log"
     if ! npm install --prefix "$cached" --no-save --no-audit --no-fund "node@$NODE_VERSION" >"$nlog" 2>&1; then
-      record node22 "$NODE_VERSION" failed "log: $nlog" "npm install node@$NODE_VERSION: $(tail -n 10 "$nlog")"
+      SHOW_LOG="$nlog"
+      record node22 "$NODE_VERSION" failed "log: $nlog" "npm install node@$NODE_VERSION: $(tail -n 10 "$nlog")" \
+        "npm install node@$NODE_VERSION failed"
       return
     fi
   fi
@@ -1658,10 +631,17 @@ missing=()
 for n in "${REQUIRED[@]}"; do
   [[ "${R_STATUS[$n]:-failed}" != failed ]] || missing+=("$n")
 done
-log "done in $((SECONDS - START))s; status in $TOOLS/toolchain.json"
+substitutes=()
 for n in "${RESULT_NAMES[@]}"; do
-  [[ "${R_STATUS[$n]}" != substitute ]] || warn "$n is a substitute: ${R_ERROR[$n]}"
+  [[ "${R_STATUS[$n]}" != substitute ]] || substitutes+=("$n")
 done
+log "done in $((SECONDS - START))s; status in $STATUS_FILE"
+if ((${#substitutes[@]})); then
+  warn "substitutes in use: ${substitutes[*]} (sources and reasons in scripts/toolchain/)"
+fi
+if ((REMEMBERED)); then
+  log "modules the proxy refused in the last 24h were not asked for again; TOOLCHAIN_RETRY=1 asks again"
+fi
 if ((${#missing[@]})); then
   echo "[toolchain] required components missing: ${missing[*]}" >&2
   exit 1

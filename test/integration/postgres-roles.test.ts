@@ -434,6 +434,22 @@ describe("delete never drops data", () => {
     expect(await pg.query("SELECT note FROM app.orders", [], DB)).toEqual([{ note: "first" }]);
   });
 
+  it("drops a migrations role whose only object is its empty schema: a destroy that loses nothing finishes", async () => {
+    const spare = await create(
+      inputs("spare_migrations", "migrations", {
+        schema: "spare",
+        migrationsRole: "spare_migrations",
+        password: pw("S"),
+      }),
+    );
+    expect(await pg.query("SELECT 1 AS present FROM pg_namespace WHERE nspname = 'spare'", [], DB)).toEqual([
+      { present: 1 },
+    ]);
+    await provider.delete?.(`${DB}/spare_migrations`, spare);
+    expect(await pg.query("SELECT 1 FROM pg_roles WHERE rolname = 'spare_migrations'")).toEqual([]);
+    expect(await pg.query("SELECT 1 FROM pg_namespace WHERE nspname = 'spare'", [], DB)).toEqual([]);
+  });
+
   it("refuses to drop an app role that owns objects when told to refuse", async () => {
     await pg.query(
       `CREATE TABLE app.kept (v text); INSERT INTO app.kept VALUES ('keep me'); ALTER TABLE app.kept OWNER TO ${APP_B}`,
