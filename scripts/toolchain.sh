@@ -451,6 +451,14 @@ plugin_installed() { # name version
 }
 plugin_install() { # name version binary -> on failure sets PLUGIN_ERR and PLUGIN_LOG (its output)
   PLUGIN_LOG="$LOGS/plugin-install-$1-$2.log"
+  local installed="$PULUMI_HOME/plugins/resource-$1-v$2/pulumi-resource-$1"
+  if [[ -x "$installed" ]] && cmp -s "$installed" "$3"; then
+    return 0
+  fi
+  # `pulumi plugin install` leaves an installed version as it is: remove a different build first.
+  if [[ -e "$installed" ]]; then
+    pulumi plugin rm resource "$1" "$2" --yes >/dev/null 2>&1 || true
+  fi
   if pulumi plugin install resource "$1" "$2" --file "$3" >"$PLUGIN_LOG" 2>&1; then
     return 0
   fi

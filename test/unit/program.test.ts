@@ -169,3 +169,57 @@ describe("config errors", () => {
     expect(resources).toEqual([]);
   });
 });
+
+describe("redeploy after rotation and break-glass copies", () => {
+  const COMMAND = "command:local:Command";
+  const ITEM = "onepassword:index/item:Item";
+
+  it.each(["dev", "staging", "production"])(
+    "%s calls each project's deploy hook, triggered by versions only",
+    async (stack) => {
+      const { byType, secretValues } = await run(stack);
+      const [call, ...others] = byType(COMMAND);
+      expect(others).toEqual([]);
+      expect(call.name).toBe(`${stackVercel(stack).projects[0].name}-redeploy-call`);
+      // The hook URL is a credential: nothing in the command's environment is in the clear.
+      expect(plainStrings(call.inputs.environment)).toEqual([]);
+      const triggers = call.inputs.triggers as string[];
+      expect(triggers.map((t) => t.split(":")[0]).sort()).toEqual([...ALL_ENV_KEYS].sort());
+      expect(triggers).toContain("NEON_DATABASE_URL:w3.g0");
+      expect(triggers).toContain("CLERK_SECRET_KEY:2026-10-20T00:00:00.000Z.g0");
+      expect(secretValues.filter((secret) => JSON.stringify(triggers).includes(secret))).toEqual([]);
+    },
+  );
+
+  it("the triggers change when a window turns and only then", async () => {
+    const triggersAt = async (now: string) => {
+      const { byType } = await runProgram("dev", { now: new Date(now) });
+      return byType(COMMAND)[0].inputs.triggers as string[];
+    };
+    const [early, late, turned] = await Promise.all([
+      triggersAt("2026-11-05T00:00:00Z"),
+      triggersAt("2026-12-30T23:59:59Z"),
+      triggersAt("2026-12-31T00:00:00Z"),
+    ]);
+    expect(late).toEqual(early);
+    expect(turned.filter((t) => !early.includes(t)).sort()).toEqual([
+      "NEON_DATABASE_URL:w4.g0",
+      "NEON_MIGRATIONS_URL:w4.g0",
+      "NEON_READONLY_URL:w4.g0",
+      "RESIDENCY_REPORT_SECRET:w2.g0",
+      "RESIDENCY_REPORT_SECRET_PREVIOUS:w2.g0",
+    ]);
+  });
+
+  it("production copies every variable into the break-glass vault, values secret; other tiers copy none", async () => {
+    const production = await run("production");
+    const items = production.byType(ITEM);
+    expect(items.map((i) => i.inputs.title).sort()).toEqual(ALL_ENV_KEYS.map((k) => `portal/production/${k}`).sort());
+    for (const item of items) {
+      expect(item.inputs.vault).toBe("placeholder-vault-uuid-mmportalbreakglass");
+      expect(isSecretWrapper(item.inputs.password)).toBe(true);
+      expect(JSON.stringify(item.inputs.sections)).toMatch(/rotation source=/);
+    }
+    for (const stack of ["local", "dev", "staging"]) expect((await run(stack)).byType(ITEM)).toEqual([]);
+  });
+});

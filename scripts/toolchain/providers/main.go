@@ -420,9 +420,17 @@ func (p *prov) Delete(ctx context.Context, req plugin.DeleteRequest) (plugin.Del
 
 // ------------------------------------------------------------------ helpers
 
+// plain unwraps a secret: the engine sends secret inputs wrapped, and a provider uses their values.
+func plain(v resource.PropertyValue) resource.PropertyValue {
+	for v.IsSecret() {
+		v = v.SecretValue().Element
+	}
+	return v
+}
+
 func strOf(m resource.PropertyMap, k string) string {
-	if v, ok := m[resource.PropertyKey(k)]; ok && v.IsString() {
-		return v.StringValue()
+	if v, ok := m[resource.PropertyKey(k)]; ok && plain(v).IsString() {
+		return plain(v).StringValue()
 	}
 	return ""
 }
@@ -555,10 +563,10 @@ func runLocal(ctx context.Context, in resource.PropertyMap, script string, old r
 	cmd := exec.CommandContext(ctx, interp[0], args...)
 	cmd.Dir = strOf(in, "dir")
 	cmd.Env = os.Environ()
-	if v, ok := in["environment"]; ok && v.IsObject() {
-		for ek, ev := range v.ObjectValue() {
-			if ev.IsString() {
-				cmd.Env = append(cmd.Env, string(ek)+"="+ev.StringValue())
+	if v, ok := in["environment"]; ok && plain(v).IsObject() {
+		for ek, ev := range plain(v).ObjectValue() {
+			if plain(ev).IsString() {
+				cmd.Env = append(cmd.Env, string(ek)+"="+plain(ev).StringValue())
 			}
 		}
 	}
