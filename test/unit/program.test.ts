@@ -196,11 +196,10 @@ describe("redeploy after rotation and break-glass copies", () => {
       const { byType } = await runProgram("dev", { now: new Date(now) });
       return byType(COMMAND)[0].inputs.triggers as string[];
     };
-    const [early, late, turned] = await Promise.all([
-      triggersAt("2026-11-05T00:00:00Z"),
-      triggersAt("2026-12-30T23:59:59Z"),
-      triggersAt("2026-12-31T00:00:00Z"),
-    ]);
+    // One run at a time: the mocks runtime is global.
+    const early = await triggersAt("2026-11-05T00:00:00Z");
+    const late = await triggersAt("2026-12-30T23:59:59Z");
+    const turned = await triggersAt("2026-12-31T00:00:00Z");
     expect(late).toEqual(early);
     expect(turned.filter((t) => !early.includes(t)).sort()).toEqual([
       "NEON_DATABASE_URL:w4.g0",
