@@ -17,6 +17,7 @@ import {
   type ScheduleRow,
   sampleValue,
 } from "./lib/env-plan";
+import { roleNames } from "./lib/postgres-grants";
 import { AU_VERCEL_REGION } from "./lib/residency";
 import type { SecretSetting, StackConfig } from "./lib/stack-config";
 import { LocalDatabase } from "./local-database";
@@ -187,15 +188,11 @@ function declareRedeploy(config: StackConfig, project: string, versions: Record<
 }
 
 function roleConsumers(config: StackConfig, key: string): string[] {
-  const prefix = config.database.rolePrefix;
-  switch (key) {
-    case "NEON_DATABASE_URL":
-      return [`postgres:role/${prefix}_app_a`, `postgres:role/${prefix}_app_b`];
-    case "NEON_READONLY_URL":
-      return [`postgres:role/${prefix}_readonly_a`, `postgres:role/${prefix}_readonly_b`];
-    case "NEON_MIGRATIONS_URL":
-      return [`postgres:role/${prefix}_migrations`];
-    default:
-      return [];
-  }
+  const roles = roleNames(config.database.rolePrefix);
+  const names: Record<string, string[]> = {
+    NEON_DATABASE_URL: [roles.app.a, roles.app.b],
+    NEON_READONLY_URL: [roles.readonly.a, roles.readonly.b],
+    NEON_MIGRATIONS_URL: [roles.migrations],
+  };
+  return (names[key] ?? []).map((name) => `postgres:role/${name}`);
 }

@@ -9,15 +9,14 @@
  * residency-require-au-region (function regions, failover) and all of secrets-require-sensitive (it
  * reads Vercel variables only) are proven by test/policies alone.
  */
-import { spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type EngineRun, engineEnv, requireToolchain, run, TOOLS } from "../support/engine";
+import { ROOT } from "../support/stacks";
 
-const ROOT = path.resolve(__dirname, "../..");
 const FIXTURES = path.join(__dirname, "fixtures", "policies");
-const TOOLS = path.join(ROOT, ".tools");
 const PACK = path.join(ROOT, "policies");
 const config = (stack: string) => path.join(PACK, "config", `${stack}.json`);
 
@@ -28,13 +27,7 @@ let work = "";
 let runs = 0;
 
 beforeAll(() => {
-  for (const required of [path.join(TOOLS, "bin", "pulumi"), path.join(PACK, "node_modules", "@pulumi", "policy")]) {
-    if (!fs.existsSync(required)) {
-      throw new Error(
-        `${path.relative(ROOT, required)} is missing: run \`npm run setup\` (toolchain and packages) first`,
-      );
-    }
-  }
+  requireToolchain();
   work = fs.mkdtempSync(path.join(os.tmpdir(), "policy-e2e-"));
   // Fixture copies live outside the work tree (stack init writes files), with the project's packages.
   fs.symlinkSync(path.join(ROOT, "node_modules"), path.join(work, "node_modules"));
@@ -45,46 +38,17 @@ afterAll(() => {
   if (work) fs.rmSync(work, { recursive: true, force: true });
 });
 
-interface Run {
-  readonly code: number | null;
-  readonly output: string;
-}
-
 /** Runs the CLI in a fixture copy, with that copy's own file backend (one stack per copy). */
-function pulumi(cwd: string, args: string[], clock: string): Promise<Run> {
-  const env: NodeJS.ProcessEnv = {
-    ...process.env,
-    PATH: [path.join(TOOLS, "bin"), path.join(TOOLS, "node22", "node_modules", ".bin"), process.env.PATH].join(":"),
-    PULUMI_HOME: path.join(TOOLS, "pulumi-home"),
-    PULUMI_SKIP_UPDATE_CHECK: "true",
-    PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
-    PULUMI_BACKEND_URL: `file://${path.join(cwd, ".state")}`,
-    PULUMI_CONFIG_PASSPHRASE: "fixture-only-not-a-secret",
-    PORTAL_CLOCK: clock,
-  };
-  delete env.PULUMI_CONFIG_PASSPHRASE_FILE;
-  // Asynchronous, so the test worker keeps answering vitest while a preview runs for a while.
-  return new Promise((resolve) => {
-    const child = spawn(path.join(TOOLS, "bin", "pulumi"), args, { cwd, env, timeout: 600_000 });
-    let output = "";
-    child.stdout.on("data", (chunk) => {
-      output += chunk;
-    });
-    child.stderr.on("data", (chunk) => {
-      output += chunk;
-    });
-    child.on("error", (err) => {
-      output += String(err);
-    });
-    child.on("close", (code) => resolve({ code, output }));
-  });
+function pulumi(cwd: string, args: string[], clock: string): Promise<EngineRun> {
+  const env = engineEnv(cwd, "fixture-only-not-a-secret", { PORTAL_CLOCK: clock });
+  return run(path.join(TOOLS, "bin", "pulumi"), args, cwd, env);
 }
 
 /** `pulumi preview` of a fresh copy of a fixture with the pack and the given policy config. */
-async function preview(fixture: string, policyConfig: string, clock = NOW): Promise<Run> {
+async function preview(fixture: string, policyConfig: string, clock = NOW): Promise<EngineRun> {
   const dir = path.join(work, `${fixture}-${++runs}`);
   fs.cpSync(path.join(FIXTURES, fixture), dir, { recursive: true });
-  fs.mkdirSync(path.join(dir, ".state"));
+  fs.mkdirSync(path.join(dir, ".pulumi-state"));
   const init = await pulumi(dir, ["stack", "init", "e2e", "--non-interactive"], clock);
   if (init.code !== 0) throw new Error(`pulumi stack init failed:\n${init.output}`);
   return pulumi(
