@@ -222,3 +222,52 @@ describe("redeploy after rotation and break-glass copies", () => {
     for (const stack of ["local", "dev", "staging"]) expect((await run(stack)).byType(ITEM)).toEqual([]);
   });
 });
+
+describe.each([
+  ["dev", { lifecycle: "shared", protected: false }, { name: "dev", parent: "production", protected: false }],
+  ["staging", { lifecycle: "shared", protected: false }, { name: "staging", parent: "production", protected: false }],
+  ["production", { lifecycle: "owned", protected: true }, { name: "production", protected: true }],
+])("the %s stack on Neon", (stack, project, branch) => {
+  it("declares the AU project, its tier's branch and a read-write endpoint; production's are protected", async () => {
+    const { byKind } = await run(stack);
+    const [neonProject] = byKind(KIND.neonProject);
+    expect(neonProject.inputs).toMatchObject({
+      name: "mm-portal",
+      regionId: "aws-ap-southeast-2",
+      pgVersion: 17,
+      ...project,
+    });
+    expect(neonProject.options.protect).toBe(project.protected);
+    const [neonBranch, ...moreBranches] = byKind(KIND.neonBranch);
+    expect(moreBranches).toEqual([]);
+    expect(neonBranch.inputs).toMatchObject(branch);
+    if (!("parent" in branch)) expect(neonBranch.inputs).not.toHaveProperty("parent");
+    expect(neonBranch.options.protect).toBe(branch.protected);
+    const [endpoint] = byKind(KIND.neonEndpoint);
+    expect(endpoint.inputs.type).toBe("read_write");
+    expect(endpoint.options.additionalSecretOutputs).toEqual(["adminUri"]);
+  });
+
+  it("creates the roles with SQL, never through Neon's role API, none privileged", async () => {
+    const { resources, byKind } = await run(stack);
+    expect(resources.filter((r) => r.type.startsWith("neon:"))).toEqual([]);
+    const roles = byKind(KIND.postgresRole);
+    expect(roles.map((r) => r.inputs.name).sort()).toEqual([
+      "portal_app_a",
+      "portal_app_b",
+      "portal_migrations",
+      "portal_readonly_a",
+      "portal_readonly_b",
+    ]);
+    for (const role of roles) {
+      expect(role.inputs).toMatchObject({
+        superuser: false,
+        createRole: false,
+        createDb: false,
+        replication: false,
+        bypassRls: false,
+        inRoles: [],
+      });
+    }
+  });
+});
