@@ -200,6 +200,32 @@ describe("the local stack in the real engine", () => {
     expect(failures).toEqual([]);
   });
 
+  it("npm run rotate refuses while another update holds the stack's lock, and changes nothing", async () => {
+    const stackFile = path.join(project.dir, "Pulumi.local.yaml");
+    const before = fs.readFileSync(stackFile, "utf8");
+    const locks = path.join(project.dir, ".pulumi-state", ".pulumi", "locks");
+    const other = up(WINDOW[7]);
+    const deadline = Date.now() + 60_000;
+    const held = () =>
+      fs.existsSync(locks) && (fs.readdirSync(locks, { recursive: true }) as string[]).some((f) => f.endsWith(".json"));
+    while (!held() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+    expect(held()).toBe(true);
+    const refused = await script(project, "rotate.ts", [
+      "--stack",
+      "local",
+      "--secret",
+      "NEON_DATABASE_URL",
+      "--reason",
+      "drill",
+    ]);
+    expectOk(await other);
+    expect(refused.code).toBe(1);
+    expect(refused.output).toMatch(
+      /^rotate: stack `local` is locked by another update \(\.pulumi\/locks\/organization\/portal-infra\/local\/[^)]+\.json\): wait for it to finish, then run this again\n$/,
+    );
+    expect(fs.readFileSync(stackFile, "utf8")).toBe(before);
+  });
+
   it("npm run rotate bumps the generation, previews, applies with --yes, and the report shows the reason", async () => {
     const before = envFile();
     const rotated = await script(
