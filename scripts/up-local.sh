@@ -20,8 +20,7 @@ fi
 echo "[up:local] pulumi up --stack local ${policy[*]}"
 pulumi up --stack local --yes --skip-preview=false "${policy[@]}" "$@"
 
-echo "[up:local] outputs"
-pulumi stack output --stack local --json
+# `pulumi up` has printed the stack's outputs; the schedule reads better as the evidence table.
 echo "[up:local] rotation schedule"
 bash scripts/run-node22.sh tsx scripts/rotation-report.ts --stack local --no-files
 echo "[up:local] .env.local (mode $(stat -c %a .env.local)) holds the URLs; stop the sandbox with: npm run sandbox:stop"

@@ -5,20 +5,12 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { parse } from "yaml";
+import { PLACEHOLDER_PASSPHRASES } from "../../scripts/lib/placeholder-passphrases";
 import { crypterFor } from "./pulumi-passphrase";
 
 export const ROOT = path.resolve(__dirname, "../..");
 
-/**
- * Passphrases of the committed stack files. Their secure values are clearly fake placeholders; the
- * README says to move the shared stacks to an AU-held KMS key before a real value goes in.
- */
-export const PASSPHRASES: Record<string, string> = {
-  local: "local-only-not-a-secret",
-  dev: "placeholder-dev-passphrase-not-a-secret",
-  staging: "placeholder-staging-passphrase-not-a-secret",
-  production: "placeholder-production-passphrase-not-a-secret",
-};
+export const PASSPHRASES = PLACEHOLDER_PASSPHRASES;
 
 export const STACKS = ["local", "dev", "staging", "production"] as const;
 
