@@ -9,7 +9,9 @@ async function violations(res: Res): Promise<string[]> {
 }
 
 const SET_SENSITIVE = "but is not sensitive: set `sensitive: true` so Vercel never shows its value again";
-const CREDENTIALS_URL = "postgresql://portal_app_a:hunter2hunter2@ep-calm-sky.ap-southeast-2.aws.neon.tech/portal";
+// A URL with credentials, shaped like Neon's but on a reserved host so no scanner takes it for a real one.
+const CREDENTIALS_URL =
+  "postgresql://portal_app_a:hunter2hunter2@ep-calm-sky.ap-southeast-2.aws.example.invalid/portal";
 
 describe("secrets-require-sensitive: compliant baselines", () => {
   it.each<[string, Res]>([
