@@ -161,7 +161,7 @@ function benchPreview(runs: number): void {
             env,
             encoding: "utf8",
           });
-          if (result.status !== 0) failure = lastError(result.stdout + result.stderr);
+          if (result.status !== 0) failure = firstError(result.stdout + result.stderr);
           times.push((Date.now() - started) / 1000);
         }
         console.log(
@@ -176,9 +176,10 @@ function benchPreview(runs: number): void {
   }
 }
 
-function lastError(output: string): string {
-  const lines = output.split("\n").filter((l) => /error/i.test(l));
-  return (lines.at(-1) ?? output.trim().split("\n").at(-1) ?? "").trim().slice(0, 160);
+/** The engine's first `error:` line, which names the cause (later ones only count failures). */
+function firstError(output: string): string {
+  const line = output.split("\n").find((l) => /^\s*error: /.test(l)) ?? output.trim().split("\n").at(-1) ?? "";
+  return line.trim().slice(0, 160);
 }
 
 async function main(): Promise<void> {
