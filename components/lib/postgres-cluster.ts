@@ -17,10 +17,12 @@ import { randomBytes } from "node:crypto";
 import {
   chmodSync,
   chownSync,
+  cpSync,
   existsSync,
   mkdirSync,
   mkdtempSync,
   readFileSync,
+  renameSync,
   rmSync,
   statSync,
   unlinkSync,
@@ -59,7 +61,6 @@ export function clusterBinaries(): ClusterBinaries {
     );
   }
   const root = path.resolve(path.dirname(entry), "..");
-  const bin = path.join(root, "native", "bin");
   const lib = path.join(root, "native", "lib");
   // npm installs with --ignore-scripts skip the package's postinstall, which recreates the library symlinks.
   if (process.platform === "linux" && !existsSync(path.join(lib, "libpq.so.5"))) {
@@ -67,7 +68,34 @@ export function clusterBinaries(): ClusterBinaries {
       `${pkg} is installed without its library symlinks (npm ran with --ignore-scripts): run \`npm rebuild ${pkg}\` once`,
     );
   }
-  return { initdb: path.join(bin, "initdb"), pgCtl: path.join(bin, "pg_ctl"), postgres: path.join(bin, "postgres") };
+  const native = reachableNative(path.join(root, "native"), root);
+  const at = (name: string) => path.join(native, "bin", name);
+  return { initdb: at("initdb"), pgCtl: at("pg_ctl"), postgres: at("postgres") };
+}
+
+/**
+ * As root, Postgres runs as an unprivileged OS user, which can't reach binaries inside a checkout under
+ * a private home (e.g. /root, mode 0700). Then they are mirrored once, per package version, to a folder
+ * under the system's temporary directory that it can reach; otherwise used where npm put them.
+ */
+function reachableNative(native: string, packageRoot: string): string {
+  const user = postgresOsUser();
+  if (!user || canReach(user, path.join(native, "bin"))) return native;
+  const { version } = JSON.parse(readFileSync(path.join(packageRoot, "package.json"), "utf8")) as { version: string };
+  const mirror = path.join(tmpdir(), `portal-infra-postgres-${process.arch}-${version}`);
+  if (!existsSync(path.join(mirror, "bin", "postgres"))) {
+    const staging = `${mirror}.${process.pid}.tmp`;
+    cpSync(native, staging, { recursive: true, verbatimSymlinks: true });
+    chmodSync(staging, 0o755);
+    try {
+      renameSync(staging, mirror);
+    } catch (err) {
+      // Another process mirrored it first: keep theirs.
+      rmSync(staging, { recursive: true, force: true });
+      if (!existsSync(path.join(mirror, "bin", "postgres"))) throw err;
+    }
+  }
+  return mirror;
 }
 
 export interface OsUser {
