@@ -29,11 +29,9 @@ function pulumi(args: string[]): number {
   return spawnSync("pulumi", args, { stdio: "inherit" }).status ?? 1;
 }
 
+/** The policy pack runs on every preview and up, as in PR review. */
 function policyArgs(stack: string): string[] {
-  const config = path.join("policies", "config", `${stack}.json`);
-  return fs.existsSync(path.join("policies", "index.ts")) && fs.existsSync(config)
-    ? ["--policy-pack", "policies", "--policy-pack-config", config]
-    : [];
+  return ["--policy-pack", "policies", "--policy-pack-config", path.join("policies", "config", `${stack}.json`)];
 }
 
 function main(): void {

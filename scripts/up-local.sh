@@ -13,12 +13,9 @@ bash scripts/run-node22.sh tsx scripts/sandbox.ts start
 
 mkdir -p "$ROOT/.pulumi-state"
 pulumi stack select local 2>/dev/null || pulumi stack init local --secrets-provider passphrase
-policy=()
-if [ -f policies/index.ts ] && [ -d policies/node_modules ]; then
-  policy=(--policy-pack policies --policy-pack-config policies/config/local.json)
-fi
+policy=(--policy-pack policies --policy-pack-config policies/config/local.json)
 echo "[up:local] pulumi up --stack local ${policy[*]}"
-pulumi up --stack local --yes --skip-preview=false "${policy[@]}" "$@"
+pulumi up --stack local --yes "${policy[@]}" "$@"
 
 # `pulumi up` has printed the stack's outputs; the schedule reads better as the evidence table.
 echo "[up:local] rotation schedule"
