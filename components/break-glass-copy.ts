@@ -5,9 +5,8 @@ import * as pulumi from "@pulumi/pulumi";
 export interface BreakGlassCopyArgs {
   /** 1Password vault UUID that holds break-glass copies (Owen + reliability partner). */
   readonly vault: string;
-  readonly tier: string;
-  /** Env key, e.g. `NEON_DATABASE_URL`. */
-  readonly key: string;
+  /** Item title, e.g. `portal/production/NEON_DATABASE_URL`. */
+  readonly title: string;
   readonly value: pulumi.Input<string>;
   /** Rotation metadata (`rotationComment`), kept beside the value as evidence. */
   readonly rotation: string;
@@ -28,10 +27,10 @@ export class BreakGlassCopy extends pulumi.ComponentResource {
       `${name}-item`,
       {
         vault: args.vault,
-        title: `portal/${args.tier}/${args.key}`,
+        title: args.title,
         category: "password",
         password: pulumi.secret(args.value),
-        tags: ["portal-infra", `tier:${args.tier}`, "break-glass"],
+        tags: ["portal-infra", "break-glass"],
         sections: [{ label: "rotation", fields: [{ label: "metadata", type: "STRING", value: args.rotation }] }],
       },
       { parent: this },

@@ -63,8 +63,7 @@ export function portal(now: Date = clockFromEnv().now()): PortalOutputs {
     for (const [key, value] of Object.entries(values)) {
       new BreakGlassCopy(`break-glass-${key.toLowerCase().replace(/_/g, "-")}`, {
         vault: config.breakGlass.vault,
-        tier: config.tier,
-        key,
+        title: breakGlassTitle(config, key),
         value,
         rotation: comments[key],
       });
@@ -74,7 +73,10 @@ export function portal(now: Date = clockFromEnv().now()): PortalOutputs {
   return {
     tier: config.tier,
     regions: { neon: config.neon?.region ?? "local", vercel: config.vercel ? AU_VERCEL_REGION : "none" },
-    schedule: rotationSchedule(config, now, (key) => roleConsumers(config, key)),
+    schedule: rotationSchedule(config, now, (key) => [
+      ...roleConsumers(config, key),
+      ...breakGlassConsumers(config, key),
+    ]),
     roles: pulumi.output(database.roles),
   };
 }
@@ -195,4 +197,14 @@ function roleConsumers(config: StackConfig, key: string): string[] {
     NEON_MIGRATIONS_URL: [roles.migrations],
   };
   return (names[key] ?? []).map((name) => `postgres:role/${name}`);
+}
+
+function breakGlassTitle(config: StackConfig, key: string): string {
+  return `portal/${config.tier}/${key}`;
+}
+
+/** The 1Password items a rotation updates: `1password:<item title>`. */
+function breakGlassConsumers(config: StackConfig, key: string): string[] {
+  const entry = config.secrets.find((s) => s.entry.key === key)?.entry;
+  return config.breakGlass && entry ? envKeysOf(entry).map((k) => `1password:${breakGlassTitle(config, k)}`) : [];
 }

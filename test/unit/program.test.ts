@@ -219,6 +219,13 @@ describe("redeploy after rotation and break-glass copies", () => {
       expect(isSecretWrapper(item.inputs.password)).toBe(true);
       expect(JSON.stringify(item.inputs.sections)).toMatch(/rotation source=/);
     }
+    const schedule = production.outputs.schedule as Array<{ key: string; consumers: string[] }>;
+    expect(schedule.find((row) => row.key === "SHARE_LINK_HASH_SALT")?.consumers).toEqual([
+      "vercel:mm-portal/production/SHARE_LINK_HASH_SALT",
+      "vercel:mm-portal/production/SHARE_LINK_HASH_SALT_PREVIOUS",
+      "1password:portal/production/SHARE_LINK_HASH_SALT",
+      "1password:portal/production/SHARE_LINK_HASH_SALT_PREVIOUS",
+    ]);
     for (const stack of ["local", "dev", "staging"]) expect((await run(stack)).byType(ITEM)).toEqual([]);
   });
 });
