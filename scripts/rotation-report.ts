@@ -12,18 +12,30 @@ import type { ScheduleRow } from "../components/lib/env-plan";
 import { parseCliArgs, requireStack } from "./lib/cli";
 import { buildEvidence, renderMarkdown, renderTable, type StateResource } from "./lib/rotation-evidence";
 
-function pulumiJson(args: string[]): unknown {
-  return JSON.parse(execFileSync("pulumi", args, { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] }));
+function pulumiJson(stack: string, args: string[]): unknown {
+  try {
+    return JSON.parse(execFileSync("pulumi", args, { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] }));
+  } catch (err) {
+    const stderr = String((err as { stderr?: unknown }).stderr ?? "");
+    if (/no stack named|unable to open state directory/.test(stderr)) {
+      throw new Error(
+        `stack \`${stack}\` has no state here yet: run \`pulumi up --stack ${stack}\` first (for local: npm run up:local)`,
+      );
+    }
+    throw new Error(`\`pulumi ${args.join(" ")}\` failed: ${stderr.trim().split("\n").at(-1) ?? ""}`);
+  }
 }
 
 function main(): void {
   const args = parseCliArgs(process.argv.slice(2), { values: ["stack", "out"], flags: ["no-files"] });
   const stack = requireStack(args.values.stack);
-  const outputs = pulumiJson(["stack", "output", "--stack", stack, "--json"]) as { rotationSchedule?: ScheduleRow[] };
+  const outputs = pulumiJson(stack, ["stack", "output", "--stack", stack, "--json"]) as {
+    rotationSchedule?: ScheduleRow[];
+  };
   if (!outputs.rotationSchedule) {
     throw new Error(`stack \`${stack}\` has no rotationSchedule output yet: run \`pulumi up --stack ${stack}\` first`);
   }
-  const exported = pulumiJson(["stack", "export", "--stack", stack]) as {
+  const exported = pulumiJson(stack, ["stack", "export", "--stack", stack]) as {
     deployment?: { resources?: StateResource[] };
   };
   const evidence = buildEvidence(

@@ -33,9 +33,12 @@ export function parseInstant(value: string, field: string): Date {
     );
   }
   const date = new Date(value.length === 10 ? `${value}T00:00:00Z` : value);
-  // V8 rolls 2026-02-30 over to 2026-03-02 instead of refusing it; compare the calendar date back.
-  const utc = value.length === 10 || value.endsWith("Z");
-  if (Number.isNaN(date.getTime()) || (utc && date.toISOString().slice(0, 10) !== value.slice(0, 10))) {
+  // V8 rolls 2026-02-30 over to 2026-03-02 instead of refusing it: compare the calendar date back, in
+  // the zone the value was written in.
+  const offset = /([+-])(\d{2}):(\d{2})$/.exec(value);
+  const offsetMs = offset ? (offset[1] === "-" ? -1 : 1) * (Number(offset[2]) * 60 + Number(offset[3])) * 60_000 : 0;
+  const written = Number.isNaN(date.getTime()) ? "" : new Date(date.getTime() + offsetMs).toISOString().slice(0, 10);
+  if (written !== value.slice(0, 10)) {
     throw new Error(`\`${field}\` is \`${value}\`, which is not a real calendar date: check the day and month`);
   }
   return date;

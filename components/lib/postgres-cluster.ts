@@ -261,8 +261,12 @@ export function runningPid(dataDir: string): number | undefined {
   } catch {
     return undefined;
   }
-  const pid = Number(text.split("\n")[0]);
-  if (Number.isInteger(pid) && pid > 0 && isPostgresProcess(pid)) return pid;
+  const [pidLine, dirLine] = text.split("\n");
+  const pid = Number(pidLine);
+  // Line 2 is the data directory the server was started on: a copied folder carries the original's
+  // file, whose server is not ours to report or stop.
+  const ours = dirLine !== undefined && path.resolve(dirLine) === path.resolve(dataDir);
+  if (ours && Number.isInteger(pid) && pid > 0 && isPostgresProcess(pid)) return pid;
   // Left by a crash, a killed container or a reboot: the server isn't running, so the file is stale
   // (a recycled PID would otherwise make Postgres refuse to start).
   try {

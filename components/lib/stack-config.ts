@@ -91,11 +91,12 @@ export interface RawConfig {
 
 export class StackConfigError extends Error {
   constructor(
-    readonly stack: string,
+    // Not `stack`: that would overwrite Error.stack, which is what Pulumi prints.
+    readonly stackName: string,
     readonly problems: readonly string[],
   ) {
     super(
-      `stack \`${stack}\` has ${problems.length} config problem(s):\n${problems.map((p) => `  - ${p}`).join("\n")}`,
+      `stack \`${stackName}\` has ${problems.length} config problem(s):\n${problems.map((p) => `  - ${p}`).join("\n")}`,
     );
     this.name = "StackConfigError";
   }
@@ -195,7 +196,10 @@ export function parseStackConfig(raw: RawConfig, now: Date): StackConfig {
   const vercel = parseSection("vercel", vercelSchema, ours, problems);
   const neon = parseSection("neon", neonSchema, ours, problems);
   const database = parseSection("database", databaseSchema, ours, problems) ?? databaseSchema.parse({});
-  const secretsRaw = parseSection("secrets", z.record(z.string(), secretSettingSchema), ours, problems) ?? {};
+  const secretsRaw = parseSecretSettings(
+    parseSection("secrets", z.record(z.string(), z.unknown()), ours, problems),
+    problems,
+  );
 
   if (tier === "local") {
     if (ours.has("vercel")) problems.push("`vercel` is set on the local tier, which never touches Vercel: remove it");
@@ -210,6 +214,16 @@ export function parseStackConfig(raw: RawConfig, now: Date): StackConfig {
       problems.push(`\`neon\` is missing on the ${tier} tier: add projectName, region ${AU_NEON_REGION} and branch`);
   }
   if (vercel) {
+    const seen = new Set<string>();
+    vercel.projects.forEach((project, i) => {
+      if (seen.has(project.name)) {
+        problems.push(`\`vercel.projects\` names \`${project.name}\` more than once: declare each project once`);
+      }
+      seen.add(project.name);
+      if (new Set(project.targets).size !== project.targets.length) {
+        problems.push(`\`vercel.projects.${i}.targets\` lists a target more than once: list each once`);
+      }
+    });
     for (const region of vercel.regions) {
       if (region !== AU_VERCEL_REGION) {
         problems.push(
@@ -228,7 +242,7 @@ export function parseStackConfig(raw: RawConfig, now: Date): StackConfig {
   }
   const deployHooks = parseSection("deployHooks", deployHooksSchema, ours, problems) ?? {};
   for (const [project, url] of Object.entries(deployHooks)) {
-    if (!vercel?.projects.some((p) => p.name === project)) {
+    if (vercel && !vercel.projects.some((p) => p.name === project)) {
       problems.push(`\`deployHooks.${project}\` names no project in \`vercel.projects\`: fix the project name`);
     }
     // The URL is a credential: say what is wrong with it without printing it.
@@ -268,6 +282,29 @@ function parseSection<T extends z.ZodType>(
   return undefined;
 }
 
+/**
+ * Each secret's setting on its own, so one bad field is one problem: a failing entry is left out of
+ * the result (and not then reported as missing).
+ */
+function parseSecretSettings(
+  raw: Record<string, unknown> | undefined,
+  problems: string[],
+): Record<string, z.infer<typeof secretSettingSchema> | "invalid"> {
+  const settings: Record<string, z.infer<typeof secretSettingSchema> | "invalid"> = {};
+  for (const [key, value] of Object.entries(raw ?? {})) {
+    const result = secretSettingSchema.safeParse(value);
+    if (result.success) {
+      settings[key] = result.data;
+      continue;
+    }
+    settings[key] = "invalid";
+    for (const issue of result.error.issues) {
+      problems.push(`\`${["secrets", key, ...issue.path.map(String)].join(".")}\` ${describeIssue(issue)}`);
+    }
+  }
+  return settings;
+}
+
 function describeIssue(issue: z.core.$ZodIssue): string {
   if (issue.code === "unrecognized_keys") {
     return `has unknown field(s) ${issue.keys.map((k) => `\`${k}\``).join(", ")}: remove them or fix the spelling`;
@@ -280,7 +317,7 @@ function describeIssue(issue: z.core.$ZodIssue): string {
 
 function parseSecrets(
   tier: Tier,
-  settings: Record<string, z.infer<typeof secretSettingSchema>>,
+  settings: Record<string, z.infer<typeof secretSettingSchema> | "invalid">,
   ours: Map<string, string>,
   raw: RawConfig,
   now: Date,
@@ -311,6 +348,7 @@ function parseSecrets(
       );
       continue;
     }
+    if (setting === "invalid") continue; // already reported field by field
     if (!(setting.cadenceDays > 0)) {
       problems.push(`\`${field}.cadenceDays\` is ${setting.cadenceDays}; it must be a positive number of days`);
     } else if (setting.cadenceDays > entry.maxCadenceDays) {

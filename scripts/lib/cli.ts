@@ -19,6 +19,9 @@ export function parseCliArgs(argv: readonly string[], spec: { values: string[]; 
         `unknown argument \`${arg}\`: expected ${[...spec.values.map((v) => `--${v} <value>`), ...spec.flags.map((f) => `--${f}`)].join(", ")}`,
       );
     }
+    if (flags.has(name) || name in values) {
+      throw new Error(`\`--${name}\` is given more than once: give it once`);
+    }
     if (spec.flags.includes(name)) {
       flags.add(name);
     } else if (arg.includes("=")) {

@@ -3,7 +3,7 @@
  * idempotent restart, stop, a stale postmaster.pid, and recovery after the server was killed.
  */
 import { spawnSync } from "node:child_process";
-import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { Client } from "pg";
@@ -95,6 +95,23 @@ describe("scripts/sandbox.ts", () => {
     expect(started.status, started.out).toBe(0);
     expect(connection().password).toBe(before.password);
     await query("CREATE TABLE kept (v text); INSERT INTO kept VALUES ('survives')");
+  });
+
+  it("never reports or stops another folder's server through a copied postmaster.pid", () => {
+    const pidFile = path.join(sandbox, "data", "postmaster.pid");
+    const copy = path.join(root, "copied-sandbox");
+    mkdirSync(path.join(copy, "data"), { recursive: true });
+    writeFileSync(path.join(copy, "data", "postmaster.pid"), readFileSync(pidFile, "utf8"));
+    writeFileSync(path.join(copy, "postgres.json"), readFileSync(path.join(sandbox, "postgres.json"), "utf8"));
+    const inCopy = (command: string) =>
+      spawnSync(process.execPath, ["--import", "tsx", script, command], {
+        cwd: repo,
+        encoding: "utf8",
+        env: { ...process.env, PORTAL_SANDBOX_DIR: copy },
+      });
+    expect(inCopy("status").status).toBe(3);
+    expect(inCopy("stop").status).toBe(0);
+    expect(sandboxCli("status").status).toBe(0); // the original still runs
   });
 
   it("recovers after the server is killed: status says stopped, start brings the data back", async () => {

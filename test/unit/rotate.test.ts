@@ -118,6 +118,10 @@ describe("npm run rotate: bad input is a clear error and changes nothing", () =>
       ["--stack", "local", "--secret", "NEON_DATABASE_URL", "--reason", "x", "--force"],
       "rotate: unknown argument `--force`: expected --stack <value>, --secret <value>, --reason <value>, --rotated-at <value>, --yes",
     ],
+    [
+      ["--stack=local", "--secret", "NEON_DATABASE_URL", "--reason", "x", "--stack", "production"],
+      "rotate: `--stack` is given more than once: give it once",
+    ],
   ])("rotate %j", (args, message) => {
     const { status, stderr } = rotate(...args);
     expect(status).toBe(1);

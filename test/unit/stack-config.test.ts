@@ -184,3 +184,50 @@ describe("bad config fails with one message per problem, naming the field and th
     ).toThrow("stack `dev` has 1 config problem(s):\n  - `neon.region` is `aws-us-east-2`");
   });
 });
+
+describe("review findings", () => {
+  it("one bad field in one secret is one problem, not every secret missing", () => {
+    const problems = problemsOf(
+      raw("local", (v) => editJson(v, "secrets", (s) => (s.NEON_DATABASE_URL.cadenceDays = "90"))),
+    );
+    expect(problems).toEqual([
+      "`secrets.NEON_DATABASE_URL.cadenceDays` is invalid: Invalid input: expected number, received string",
+    ]);
+  });
+
+  it("a date that does not exist is refused whatever its time zone", () => {
+    const problems = problemsOf(
+      raw("local", (v) => editJson(v, "secrets", (s) => (s.CLERK_SECRET_KEY.rotatedAt = "2026-02-30T09:00:00+10:00"))),
+    );
+    expect(problems).toEqual([
+      "`secrets.CLERK_SECRET_KEY.rotatedAt` is `2026-02-30T09:00:00+10:00`, which is not a real calendar date: check the day and month",
+    ]);
+    expect(
+      problemsOf(
+        raw("local", (v) =>
+          editJson(v, "secrets", (s) => (s.CLERK_SECRET_KEY.rotatedAt = "2026-10-20T09:00:00+10:00")),
+        ),
+      ),
+    ).toEqual([]);
+  });
+
+  it("a Vercel project or target declared twice", () => {
+    const problems = problemsOf(
+      raw("dev", (v) =>
+        editJson(v, "vercel", (c) => {
+          c.projects = [c.projects[0], { ...c.projects[0], targets: ["preview", "preview"] }];
+        }),
+      ),
+    );
+    expect(problems).toEqual([
+      "`vercel.projects` names `mm-portal-dev` more than once: declare each project once",
+      "`vercel.projects.1.targets` lists a target more than once: list each once",
+    ]);
+  });
+
+  it("the error keeps its stack trace: the stack name is not written over it", () => {
+    const error = new StackConfigError("local", ["x"]);
+    expect(error.stackName).toBe("local");
+    expect(error.stack).toMatch(/^StackConfigError: stack `local` has 1 config problem\(s\)/);
+  });
+});
