@@ -232,6 +232,21 @@ export function parseStackConfig(raw: RawConfig, now: Date): StackConfig {
       }
     }
   }
+  if (neon && tier === "production") {
+    if (neon.parent) problems.push("`neon.parent` is set on production, whose branch is the root: remove it");
+    if (!neon.protected) problems.push("`neon.protected` is false on production: set it to true");
+  } else if (neon && tier) {
+    // Only production's stack owns the root branch; another tier that named it would take it over.
+    if (!neon.parent) {
+      problems.push(
+        `\`neon.parent\` is missing on the ${tier} tier: its branch is a child of production's (\`parent: production\`)`,
+      );
+    } else if (neon.branch === neon.parent) {
+      problems.push(
+        `\`neon.branch\` is \`${neon.branch}\`, the parent branch itself: give the ${tier} tier its own branch`,
+      );
+    }
+  }
   if (neon && neon.region !== AU_NEON_REGION) {
     problems.push(`\`neon.region\` is \`${neon.region}\`; data must stay in Australia: use \`${AU_NEON_REGION}\``);
   }

@@ -231,3 +231,23 @@ describe("review findings", () => {
     expect(error.stack).toMatch(/^StackConfigError: stack `local` has 1 config problem\(s\)/);
   });
 });
+
+describe("Neon branches per tier", () => {
+  it.each([
+    [
+      "dev",
+      { branch: "production" },
+      "`neon.branch` is `production`, the parent branch itself: give the dev tier its own branch",
+    ],
+    [
+      "staging",
+      { parent: undefined },
+      "`neon.parent` is missing on the staging tier: its branch is a child of production's (`parent: production`)",
+    ],
+    ["production", { parent: "main" }, "`neon.parent` is set on production, whose branch is the root: remove it"],
+    ["production", { protected: false }, "`neon.protected` is false on production: set it to true"],
+  ])("%s with %j", (stack, change, message) => {
+    const problems = problemsOf(raw(stack, (v) => editJson(v, "neon", (n) => Object.assign(n, change))));
+    expect(problems).toEqual([message]);
+  });
+});
