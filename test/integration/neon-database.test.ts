@@ -7,7 +7,6 @@
 import { Client } from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { postgresUrl } from "../../components/lib/database-urls";
-import type { NeonCallPolicy } from "../../components/lib/neon-api";
 import { roleNames } from "../../components/lib/postgres-grants";
 import { KIND } from "../../components/lib/resource-kinds";
 import { type NeonBranchOutputs, neonBranchProvider } from "../../components/neon-branch";
@@ -18,17 +17,12 @@ import {
   type PostgresRoleOutputs,
   postgresRoleProvider,
 } from "../../components/postgres-role";
-import { NeonDouble } from "../support/neon-double";
+import { FAST_NEON_POLICY, NeonDouble } from "../support/neon-double";
 import { startTestPostgres, type TestPostgres } from "../support/postgres";
 
 const API_KEY = "napi_e2e_key_abcdefghijklmnopqrstuvwxyz0123456789";
 const OWNER_PASSWORD = "OwnerPw0rdOnTheLocalServerAbcdefghij";
-const FAST: NeonCallPolicy = {
-  retry: { maxAttempts: 5, baseDelayMs: 5, maxDelayMs: 40 },
-  pollIntervalMs: 5,
-  operationTimeoutMs: 5_000,
-  requestTimeoutMs: 5_000,
-};
+
 const names = roleNames("portal");
 
 let pg: TestPostgres;
@@ -61,9 +55,9 @@ describe("Neon project, branch and compute, then roles through the owner's URI",
         require: (k: string) => k,
       },
     };
-    const projects = neonProjectProvider({ policy: FAST });
-    const branches = neonBranchProvider({ policy: FAST });
-    const endpoints = neonEndpointProvider({ policy: FAST });
+    const projects = neonProjectProvider({ policy: FAST_NEON_POLICY });
+    const branches = neonBranchProvider({ policy: FAST_NEON_POLICY });
+    const endpoints = neonEndpointProvider({ policy: FAST_NEON_POLICY });
     for (const p of [projects, branches, endpoints]) await p.configure?.(configure);
 
     const project = (

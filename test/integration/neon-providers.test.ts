@@ -9,7 +9,6 @@ import { createRequire } from "node:module";
 import path from "node:path";
 import type * as pulumi from "@pulumi/pulumi";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import type { NeonCallPolicy } from "../../components/lib/neon-api";
 import { ENDPOINT_SECRET_OUTPUTS } from "../../components/lib/neon-rules";
 import { KIND } from "../../components/lib/resource-kinds";
 import { type NeonBranchInputs, type NeonBranchOutputs, neonBranchProvider } from "../../components/neon-branch";
@@ -19,16 +18,11 @@ import {
   neonEndpointProvider,
 } from "../../components/neon-endpoint";
 import { type NeonProjectInputs, type NeonProjectOutputs, neonProjectProvider } from "../../components/neon-project";
-import { NeonDouble } from "../support/neon-double";
+import { FAST_NEON_POLICY, NeonDouble } from "../support/neon-double";
+import { appRoleInputs } from "../support/roles";
 
 const API_KEY = "napi_test_key_0123456789abcdefghijklmnopqrstuvwxyz";
 const OWNER_PASSWORD = "npg_OwnerPassw0rdFromNeonDouble";
-const FAST: NeonCallPolicy = {
-  retry: { maxAttempts: 5, baseDelayMs: 5, maxDelayMs: 40 },
-  pollIntervalMs: 5,
-  operationTimeoutMs: 5_000,
-  requestTimeoutMs: 5_000,
-};
 
 let double: NeonDouble;
 
@@ -110,7 +104,7 @@ describe("the production stack's project, root branch and compute", () => {
   let endpoint: NeonEndpointOutputs;
 
   it("creates the project in Australia with Postgres 17 and waits for its operations", async () => {
-    const provider = await configured(neonProjectProvider({ policy: FAST }));
+    const provider = await configured(neonProjectProvider({ policy: FAST_NEON_POLICY }));
     const checked = await provider.check?.({} as NeonProjectInputs, projectInputs());
     expect(checked?.failures).toEqual([]);
     const created = await provider.create(projectInputs());
@@ -146,7 +140,7 @@ describe("the production stack's project, root branch and compute", () => {
   });
 
   it("adopts the root branch and protects it; adopts the compute Neon made and returns the owner URI as the only secret", async () => {
-    const branches = await configured(neonBranchProvider({ policy: FAST }));
+    const branches = await configured(neonBranchProvider({ policy: FAST_NEON_POLICY }));
     branch = (await branches.create(branchInputs(project.projectId))).outs as NeonBranchOutputs;
     expect(branch.branchId).toBe(project.defaultBranchId);
     expect(double.requests.filter((r) => r.method === "POST").map((r) => r.path)).toEqual([]);
@@ -154,7 +148,7 @@ describe("the production stack's project, root branch and compute", () => {
       branch: { name: "production", protected: true },
     });
 
-    const endpoints = await configured(neonEndpointProvider({ policy: FAST }));
+    const endpoints = await configured(neonEndpointProvider({ policy: FAST_NEON_POLICY }));
     double.resetLog();
     endpoint = (await endpoints.create(endpointInputs(project.projectId, branch.branchId))).outs as NeonEndpointOutputs;
     expect(endpoint.host).toMatch(/^ep-.*\.ap-southeast-2\.aws\.neon\.tech$/);
@@ -175,9 +169,9 @@ describe("the production stack's project, root branch and compute", () => {
   });
 
   it("is idempotent: creating again adopts, updating with the same inputs calls nothing that mutates, diff sees no change", async () => {
-    const projects = await configured(neonProjectProvider({ policy: FAST }));
-    const branches = await configured(neonBranchProvider({ policy: FAST }));
-    const endpoints = await configured(neonEndpointProvider({ policy: FAST }));
+    const projects = await configured(neonProjectProvider({ policy: FAST_NEON_POLICY }));
+    const branches = await configured(neonBranchProvider({ policy: FAST_NEON_POLICY }));
+    const endpoints = await configured(neonEndpointProvider({ policy: FAST_NEON_POLICY }));
     double.resetLog();
     expect((await projects.create(projectInputs())).outs).toEqual(project);
     expect((await branches.create(branchInputs(project.projectId))).outs).toEqual(branch);
@@ -200,14 +194,14 @@ describe("the production stack's project, root branch and compute", () => {
   });
 
   it("updates in place what Neon can update: the project's name, the compute's size", async () => {
-    const projects = await configured(neonProjectProvider({ policy: FAST }));
+    const projects = await configured(neonProjectProvider({ policy: FAST_NEON_POLICY }));
     const renamed = projectInputs({ name: "portal-au" });
     expect(await projects.diff?.(project.projectId, project, renamed)).toMatchObject({ changes: true, replaces: [] });
     await projects.update?.(project.projectId, project, renamed);
     expect(double.projects.get(project.projectId)?.project.name).toBe("portal-au");
     await projects.update?.(project.projectId, { ...project, name: "portal-au" }, projectInputs());
 
-    const endpoints = await configured(neonEndpointProvider({ policy: FAST }));
+    const endpoints = await configured(neonEndpointProvider({ policy: FAST_NEON_POLICY }));
     const bigger = { ...endpointInputs(project.projectId, branch.branchId), maxCu: 4 };
     expect(await endpoints.diff?.(endpoint.endpointId, endpoint, bigger)).toMatchObject({
       changes: true,
@@ -221,7 +215,7 @@ describe("the production stack's project, root branch and compute", () => {
   });
 
   it("refuses a change of region with a clear error, before calling Neon", async () => {
-    const projects = await configured(neonProjectProvider({ policy: FAST }));
+    const projects = await configured(neonProjectProvider({ policy: FAST_NEON_POLICY }));
     double.resetLog();
     const moved = projectInputs({ regionId: "aws-us-east-1" });
     const checked = await projects.check?.(projectInputs(), moved);
@@ -240,7 +234,7 @@ describe("the production stack's project, root branch and compute", () => {
   });
 
   it("refuses a Postgres version change of the protected project, and protected replacements of its branch", async () => {
-    const projects = await configured(neonProjectProvider({ policy: FAST }));
+    const projects = await configured(neonProjectProvider({ policy: FAST_NEON_POLICY }));
     expect(
       (await projects.check?.(projectInputs(), projectInputs({ pgVersion: 18 })))?.failures?.map((f) => f.property),
     ).toEqual(["pgVersion"]);
@@ -254,7 +248,7 @@ describe("the production stack's project, root branch and compute", () => {
     ).toMatchObject({
       replaces: ["pgVersion"],
     });
-    const branches = await configured(neonBranchProvider({ policy: FAST }));
+    const branches = await configured(neonBranchProvider({ policy: FAST_NEON_POLICY }));
     const reparented = branchInputs(project.projectId, { parent: "staging" });
     expect(
       (await branches.check?.(branchInputs(project.projectId), reparented))?.failures?.map((f) => f.property),
@@ -262,8 +256,8 @@ describe("the production stack's project, root branch and compute", () => {
   });
 
   it("refuses to delete the protected project and branch; nothing is deleted", async () => {
-    const projects = await configured(neonProjectProvider({ policy: FAST }));
-    const branches = await configured(neonBranchProvider({ policy: FAST }));
+    const projects = await configured(neonProjectProvider({ policy: FAST_NEON_POLICY }));
+    const branches = await configured(neonBranchProvider({ policy: FAST_NEON_POLICY }));
     await expect(branches.delete?.(branch.branchId, branch)).rejects.toThrow(
       /branch `production` .* is protected: refusing to delete it/,
     );
@@ -279,13 +273,13 @@ describe("the production stack's project, root branch and compute", () => {
     let staging: NeonBranchOutputs;
 
     it("share the project (look it up, never create it) and make their branches as children of production", async () => {
-      const projects = await configured(neonProjectProvider({ policy: FAST }));
+      const projects = await configured(neonProjectProvider({ policy: FAST_NEON_POLICY }));
       shared = (await projects.create(projectInputs({ lifecycle: "shared", protected: false })))
         .outs as NeonProjectOutputs;
       expect(shared.projectId).toBe(project.projectId);
       expect(double.mutatingRequests()).toEqual([]);
 
-      const branches = await configured(neonBranchProvider({ policy: FAST }));
+      const branches = await configured(neonBranchProvider({ policy: FAST_NEON_POLICY }));
       staging = (
         await branches.create(
           branchInputs(shared.projectId, { name: "staging", parent: "production", protected: false }),
@@ -311,7 +305,7 @@ describe("the production stack's project, root branch and compute", () => {
       ).toEqual(staging);
       expect(double.mutatingRequests()).toEqual([]);
 
-      const endpoints = await configured(neonEndpointProvider({ policy: FAST }));
+      const endpoints = await configured(neonEndpointProvider({ policy: FAST_NEON_POLICY }));
       const ep = (await endpoints.create(endpointInputs(shared.projectId, staging.branchId)))
         .outs as NeonEndpointOutputs;
       expect(double.requests.find((r) => r.method === "POST")?.body).toEqual({
@@ -329,7 +323,7 @@ describe("the production stack's project, root branch and compute", () => {
     });
 
     it("a shared project is never deleted by them, and a missing one is explained", async () => {
-      const projects = await configured(neonProjectProvider({ policy: FAST }));
+      const projects = await configured(neonProjectProvider({ policy: FAST_NEON_POLICY }));
       double.resetLog();
       await projects.delete?.(shared.projectId, shared);
       expect(double.mutatingRequests()).toEqual([]);
@@ -342,14 +336,14 @@ describe("the production stack's project, root branch and compute", () => {
     });
 
     it("a missing parent is explained", async () => {
-      const branches = await configured(neonBranchProvider({ policy: FAST }));
+      const branches = await configured(neonBranchProvider({ policy: FAST_NEON_POLICY }));
       await expect(
         branches.create(branchInputs(project.projectId, { name: "qa", parent: "nope", protected: false })),
       ).rejects.toThrow(/parent branch `nope` of `qa` does not exist .* deploy the stack that owns it/);
     });
 
     it("deletes an unprotected child branch and waits; deleting it again is a no-op", async () => {
-      const branches = await configured(neonBranchProvider({ policy: FAST }));
+      const branches = await configured(neonBranchProvider({ policy: FAST_NEON_POLICY }));
       await branches.delete?.(staging.branchId, staging);
       expect(double.projects.get(project.projectId)?.branches.has(staging.branchId)).toBe(false);
       expect(double.requests.some((r) => r.path.includes("/operations/"))).toBe(true);
@@ -367,7 +361,7 @@ describe("the production stack's project, root branch and compute", () => {
     const posts = () => double.requests.filter((r) => r.method === "POST" && r.path.endsWith("/branches"));
 
     it("retries 429 (honouring Retry-After) and 503, then succeeds", async () => {
-      const branches = await configured(neonBranchProvider({ policy: FAST }));
+      const branches = await configured(neonBranchProvider({ policy: FAST_NEON_POLICY }));
       double.failNext({ method: "POST", path: /\/branches$/, status: 429, times: 2, retryAfter: 0 });
       double.failNext({ method: "POST", path: /\/branches$/, status: 503, times: 1 });
       await branches.create(qa());
@@ -376,7 +370,9 @@ describe("the production stack's project, root branch and compute", () => {
 
     it("retries 423 while another operation runs on the project, then succeeds", async () => {
       const branches = await configured(
-        neonBranchProvider({ policy: { ...FAST, retry: { maxAttempts: 8, baseDelayMs: 20, maxDelayMs: 60 } } }),
+        neonBranchProvider({
+          policy: { ...FAST_NEON_POLICY, retry: { maxAttempts: 8, baseDelayMs: 20, maxDelayMs: 60 } },
+        }),
       );
       double.lock(project.projectId, 100);
       await branches.create(qa());
@@ -386,7 +382,7 @@ describe("the production stack's project, root branch and compute", () => {
     });
 
     it("gives up after the bound, saying so", async () => {
-      const branches = await configured(neonBranchProvider({ policy: FAST }));
+      const branches = await configured(neonBranchProvider({ policy: FAST_NEON_POLICY }));
       double.failNext({ method: "POST", path: /\/branches$/, status: 429, times: 50 });
       await expect(branches.create(qa())).rejects.toThrow(
         /Neon answered 429 \(injected 429, request [0-9a-f-]+\) \(still failing after 5 attempts with backoff\)/,
@@ -396,7 +392,7 @@ describe("the production stack's project, root branch and compute", () => {
     });
 
     it("does not retry a 500 (the branch may exist): one attempt, a clear error without the key", async () => {
-      const branches = await configured(neonBranchProvider({ policy: FAST }));
+      const branches = await configured(neonBranchProvider({ policy: FAST_NEON_POLICY }));
       double.failNext({ method: "POST", path: /\/branches$/, status: 500 });
       const error = (await branches.create(qa()).catch((e: Error) => e)) as Error;
       expect(error.message).toMatch(
@@ -409,7 +405,7 @@ describe("the production stack's project, root branch and compute", () => {
 
     it("a rejected key is explained without echoing it", async () => {
       const branches = await configured(
-        neonBranchProvider({ policy: FAST }),
+        neonBranchProvider({ policy: FAST_NEON_POLICY }),
         "napi_wrong_key_abcdefghijklmnopqrstuvwxyz",
       );
       const error = (await branches.create(qa()).catch((e: Error) => e)) as Error;
@@ -418,7 +414,7 @@ describe("the production stack's project, root branch and compute", () => {
     });
 
     it("a missing key says how to set it", async () => {
-      const provider = neonProjectProvider({ policy: FAST });
+      const provider = neonProjectProvider({ policy: FAST_NEON_POLICY });
       await provider.configure?.(config({ "portal-infra:neonApiHost": double.baseUrl }));
       await expect(provider.create(projectInputs({ name: "other" }))).rejects.toThrow(
         /no Neon API key: set it with `pulumi config set --secret neonApiKey <key>`/,
@@ -478,24 +474,10 @@ describe("the key lives in configure only", () => {
       /^no Neon API key: set it with `pulumi config set --secret neonApiKey <key>`/,
     );
     const role = revive(serialized.role.text);
-    const roleInputs = {
-      resourceKind: KIND.postgresRole,
-      name: "portal_app_a",
-      superuser: false,
-      createRole: false,
-      createDb: false,
-      replication: false,
-      bypassRls: false,
-      inRoles: [],
-      kind: "app",
-      database: "portal",
-      schema: "app",
-      migrationsRole: "portal_migrations",
+    const roleInputs = appRoleInputs({
       password: "Zq7xK2mP9wL4vB8nR3tY6hJ1cF5gD0sAZq7xK2mP",
       admin: { url: "postgresql://admin:AdminSecretPw0rd1234@127.0.0.1:1/portal" },
-      createDatabase: false,
-      onDeleteOwned: "reassign",
-    };
+    });
     const roleError = (await role.create(roleInputs).catch((e: Error) => e)) as Error;
     expect(roleError.message).toMatch(
       /^can't connect to Postgres at host 127\.0\.0\.1:1, database "portal" as role "admin"/,

@@ -27,6 +27,7 @@ import type {
   ProjectCreateRequest,
   ProjectUpdateRequest,
 } from "@neondatabase/api-client";
+import type { NeonCallPolicy } from "../../components/lib/neon-api";
 
 export interface LoggedRequest {
   readonly method: string;
@@ -675,3 +676,11 @@ export class NeonDouble {
     return [200, { uri: this.uri(role, password, endpoint, database) }];
   }
 }
+
+/** Retry and polling fast enough for tests against the double; same bounds as production, shorter waits. */
+export const FAST_NEON_POLICY: NeonCallPolicy = {
+  retry: { maxAttempts: 5, baseDelayMs: 5, maxDelayMs: 40 },
+  pollIntervalMs: 5,
+  operationTimeoutMs: 5_000,
+  requestTimeoutMs: 5_000,
+};

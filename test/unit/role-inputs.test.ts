@@ -1,27 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { KIND } from "../../components/lib/resource-kinds";
 import { diffRole, type PostgresRoleOutputs, roleInputFailures, UNKNOWN } from "../../components/lib/role-inputs";
+import { appRoleInputs } from "../support/roles";
 
-const role: PostgresRoleOutputs = {
-  resourceKind: KIND.postgresRole,
-  name: "portal_app_a",
-  superuser: false,
-  createRole: false,
-  createDb: false,
-  replication: false,
-  bypassRls: false,
-  inRoles: [],
-  kind: "app",
-  database: "portal",
-  schema: "app",
-  migrationsRole: "portal_migrations",
-  password: "Zq7xK2mP9wL4vB8nR3tY6hJ1cF5gD0sAeU3iO8pW",
-  admin: { url: "postgresql://o:p@h/portal" },
-  createDatabase: false,
-  onDeleteOwned: "reassign",
-  host: "h",
-  port: 5432,
-};
+const role: PostgresRoleOutputs = { ...appRoleInputs(), host: "h", port: 5432 };
 
 describe("roleInputFailures", () => {
   it("accepts a least-privilege role", () => expect(roleInputFailures(role)).toEqual([]));
